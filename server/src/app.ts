@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Deps } from './http/deps.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { installAuthentication } from './http/authentication.ts';
+import type { RouteEntry } from './http/route.ts';
+import { Metrics } from './health/metrics.ts';
+import { healthRoutes } from './health/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { orgRoutes } from './org/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+
+/** The request body limit (DESIGN §11); imports raise it per route. */
+export const BODY_LIMIT = 1024 * 1024;
+export const IMPORT_BODY_LIMIT = 100 * 1024 * 1024;
+
+export interface AppOptions {
+  logger?: boolean | object;
+  /** serve the console bundle from console/dist (off in API tests) */
+  console?: boolean;
+}
+
+/** Builds the HTTP server: plugins, hooks, every domain's routes. Does not listen. */
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandler(app);
+
+  // Every /api and /tmf-api route must say who may call it (http/route.ts).
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
+  app.addHook('onRoute', (r) => {
+    const url = r.url;
+    const access = r.config?.access;
+    if ((url.startsWith('/api/') || url.startsWith('/tmf-api/')) && !access) throw new Error(`route ${r.method} ${url} declares no access rule`);
+    if (access) for (const m of ([] as string[]).concat(r.method as any)) if (m !== 'HEAD') table.push({ method: m as any, url, access });
+  });
+
+  const metrics = new Metrics();
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    return payload;
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'netcare API', version: '1', description: 'Complaint handling and service quality (DESIGN §11)' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  installAuthentication(app, deps);
+
+  healthRoutes(app, deps, metrics);
+  authRoutes(app, deps);
+  orgRoutes(app, deps);
+  auditRoutes(app, deps);
+
+  if (opts.console !== false) await serveConsole(app);
+  return app;
+}
+
+/** Serves the built console at `/`, with index.html for client-side routes. */
+async function serveConsole(app: FastifyInstance): Promise<void> {
+  const root = resolve(import.meta.dirname, '../../console/dist');
+  if (!existsSync(resolve(root, 'index.html'))) {
+    app.get('/', async (_req, reply) => reply.type('text/html').send('<!doctype html><p>netcare console is not built: run <code>npm run build</code>.</p>'));
+    return;
+  }
+  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const apiLike = /^\/(api|tmf-api|docs|healthz|metrics)(\/|$)/.test(path);
+    if (req.method === 'GET' && !apiLike && !/\.[a-z0-9]+$/i.test(path)) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.status(404).send({ code: 'not_found', message: `No route ${req.method} ${path}`, details: null });
+  });
+}
