@@ -1,5 +1,6 @@
 import type { Migration } from './helpers.ts';
 import { organisation } from './0001-organisation.ts';
+import { network } from './0002-network.ts';
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: Migration[] = [organisation];
+export const migrations: Migration[] = [organisation, network];
