@@ -8,6 +8,7 @@ import { systemActor } from './access/actor.ts';
 import { putUser } from './org/operations.ts';
 import { bootstrap } from './demo/bootstrap.ts';
 import { systemClock } from './shared/clock.ts';
+import { loadPii } from './pii/pii.ts';
 
 const USAGE = `usage: netcare <command>
   serve                         start the server (what npm start runs)
@@ -53,7 +54,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     await migrate(db);
     const password = process.env.NETCARE_USER_PASSWORD ?? (await import('node:crypto')).randomBytes(9).toString('base64url');
     try {
-      await putUser({ deps: { db, config, clock: systemClock }, actor: systemActor('cli'), address: null }, username, { password, role, region, department: department ?? null });
+      await putUser({ deps: { db, config, clock: systemClock, pii: loadPii(process.env, config.dataDir) }, actor: systemActor('cli'), address: null }, username, { password, role, region, department: department ?? null });
       console.log(`user ${username} saved${process.env.NETCARE_USER_PASSWORD ? '' : `; password: ${password}`}`);
       return 0;
     } catch (e: any) {

@@ -7,6 +7,7 @@ import { bootstrap } from './demo/bootstrap.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { Deps } from './http/deps.ts';
 import { startBackgroundWork } from './background.ts';
+import { loadPii } from './pii/pii.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -23,7 +24,7 @@ export async function startServer(config: Config = loadConfig(), opts: { clock?:
   const db = openDb(config.databaseUrl);
   await migrate(db, say);
   const boot = await bootstrap(db, { adminPassword: config.adminPassword, demo: config.demo, timeZone: config.timeZone, now: clock.now(), log: say });
-  const deps: Deps = { db, config, clock };
+  const deps: Deps = { db, config, clock, pii: loadPii(process.env, config.dataDir) };
   const app = await buildApp(deps, {
     console: opts.console,
     logger: opts.quiet ? false : {

@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/shared/clock.ts';
 import { seedOrganisation } from '../../src/demo/organisation.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { Deps } from '../../src/http/deps.ts';
+import { testPii } from '../../src/pii/pii.ts';
 
 export const TEST_PASSWORD = 'test-password-1';
 
@@ -36,7 +37,7 @@ export async function testApp(db: Db, opts: { start?: string; config?: Partial<C
       disabled: 0, failedLogins: 0, lockedUntil: null, createdAt: clock.now(), updatedAt: clock.now(),
     }).execute();
   }
-  const deps: Deps = { db, config, clock };
+  const deps: Deps = { db, config, clock, pii: testPii() };
   const app = await buildApp(deps, { console: false });
   await app.ready();
   const tokens = new Map<string, string>();

@@ -1,0 +1,127 @@
+import { sql } from 'kysely';
+import type { Deps } from '../http/deps.ts';
+import type { Actor } from '../access/actor.ts';
+import { regionInScope } from '../access/actor.ts';
+import { errors } from '../errors.ts';
+import type { Q } from '../db/types.ts';
+import { dayKey, parseIso } from '../shared/time.ts';
+import { normaliseMsisdn } from '../pii/phone.ts';
+import { categoriesById } from './categories.ts';
+import { slaSettings } from '../sla/policies.ts';
+import { startClock, clockSummary } from './clock-store.ts';
+import { appendEvent } from './events.ts';
+import { addOutbox } from '../outbox/outbox.ts';
+import { isRepeat, laterNonRepeats } from './repeats.ts';
+import { gradeProposal } from './grade-proposal.ts';
+import { changeTicket } from './change.ts';
+import { updateTicket, type Ticket } from './repository.ts';
+import { kpiTicketHook } from '../kpis/hooks.ts';
+import { detectHotspots } from '../hotspots/detect.ts';
+
+export interface IntakeInput {
+  channel: string;
+  customer: { msisdn: string; name?: string; vip?: boolean };
+  category: string;
+  network?: string;
+  cellId?: string;
+  location?: { lon: number; lat: number };
+  address?: string;
+  region?: string;
+  reportedAt?: string;
+  description: string;
+  commitmentHours?: number;
+  externalId?: string;
+}
+
+/** A cell as intake needs it (the network domain owns the table). */
+async function findCell(trx: Q, cellId: string): Promise<{ regionId: string; network: string; lon: number; lat: number } | null> {
+  const r = await sql<{ region_id: string; network: string; lon: number; lat: number }>`select region_id, network, lon, lat from cell where id = ${cellId}`.execute(trx);
+  const c = r.rows[0];
+  return c ? { regionId: c.region_id, network: c.network, lon: Number(c.lon), lat: Number(c.lat) } : null;
+}
+
+/**
+ * Takes a complaint in (DESIGN §3 step 1): validates it, stores the ticket with its `created`
+ * event and commitment clock, marks repeats (and later tickets that this one makes repeats),
+ * proposes the grade, runs hotspot detection, and writes the outbox, all in `trx`.
+ * `at` is when the system learns of it (now for live intake, the import's time otherwise).
+ */
+export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number): Promise<Ticket> {
+  const categories = await categoriesById(trx, now);
+  const category = categories.get(input.category);
+  if (!category || !category.active || !category.parentId) {
+    throw errors.validation(`unknown category ${input.category}; use a second-level id such as network.call_drop`, { category: input.category });
+  }
+  const msisdn = normaliseMsisdn(input.customer.msisdn);
+  if (!msisdn) throw errors.validation('customer.msisdn must be 5–15 digits, optionally with a leading +', { msisdn: 'invalid' });
+  const reportedAt = input.reportedAt === undefined ? now : parseIso(input.reportedAt);
+  if (reportedAt == null) throw errors.validation('reportedAt must be an ISO 8601 time with offset, e.g. 2026-03-07T17:00:00+08:00', { reportedAt: input.reportedAt });
+  if (reportedAt > now + 5 * 60_000) throw errors.validation('reportedAt is in the future', { reportedAt: input.reportedAt });
+
+  let regionId = input.region ?? null;
+  let network = input.network ?? null;
+  let lon = input.location?.lon ?? null;
+  let lat = input.location?.lat ?? null;
+  if (input.cellId) {
+    const cell = await findCell(trx, input.cellId);
+    if (!cell) throw errors.validation(`unknown cell ${input.cellId}`, { cellId: input.cellId });
+    if (regionId && regionId !== cell.regionId) throw errors.validation(`cell ${input.cellId} is in region ${cell.regionId}, not ${regionId}`, { cellId: input.cellId });
+    regionId = cell.regionId;
+    network ??= cell.network;
+    lon ??= cell.lon;
+    lat ??= cell.lat;
+  }
+  if (!regionId) throw errors.validation('give region (the city), or a cellId to take it from', { field: 'region' });
+  const region = await trx.selectFrom('region').select(['id', 'parentId']).where('id', '=', regionId).executeTakeFirst();
+  if (!region) throw errors.validation(`unknown region ${regionId}`, { region: regionId });
+  if (!region.parentId) throw errors.validation(`region ${regionId} is the province; give the city`, { region: regionId });
+  if (!regionInScope(actor, regionId)) throw errors.forbidden(`region ${regionId} is outside your scope`, { region: regionId });
+  if (category.isNetwork && !network) throw errors.validation('network is required for a network complaint (or give a cellId)', { field: 'network' });
+  if (category.isNetwork && !input.cellId && lon == null && !input.address) {
+    throw errors.validation('a network complaint needs a place: cellId, location {lon, lat} or address', { field: 'cellId' });
+  }
+
+  const customerKey = deps.pii.blindIndex(msisdn);
+  const repeat = await isRepeat(trx, customerKey, category.id, reportedAt, null);
+  const proposal = gradeProposal({ vip: !!input.customer.vip, repeat, channel: input.channel, hotspot: false });
+  const inserted = await trx.insertInto('ticket').values({
+    externalId: input.externalId ?? null,
+    channel: input.channel,
+    customerKey,
+    customerMsisdnEnc: deps.pii.encrypt(msisdn),
+    customerNameEnc: input.customer.name ? deps.pii.encrypt(input.customer.name) : null,
+    customerVip: input.customer.vip ? 1 : 0,
+    categoryId: category.id,
+    isNetwork: category.isNetwork ? 1 : 0,
+    network, cellId: input.cellId ?? null, lon, lat, address: input.address ?? null,
+    regionId, reportedAt, reportedDay: dayKey(reportedAt, deps.config.timeZone),
+    description: input.description,
+    status: 'new', grade: 'ordinary', gradeProposal: proposal ? JSON.stringify(proposal) : null,
+    isRepeat: repeat ? 1 : 0, hotspotId: null, nocDepartmentId: null, assigneeDepartmentId: null, prevDepartmentId: null,
+    commitmentHours: input.commitmentHours ?? null, resolution: null, resolvedAtIntake: 0,
+    nextDueAt: null, clockState: 'ok', round: 1, version: 1,
+    createdBy: actor.name, createdAt: now, updatedAt: now, closedAt: null,
+  }).returning('id').executeTakeFirstOrThrow();
+  const id = inserted.id;
+
+  await appendEvent(trx, { ticketId: id, type: 'created', at: reportedAt, actor, data: { channel: input.channel, category: category.id, ...(repeat ? { repeat: true } : {}) } }, now);
+  const sla = await slaSettings(trx, now);
+  await startClock(trx, sla, { id, categoryId: category.id, grade: 'ordinary', round: 1, commitmentHours: input.commitmentHours ?? null }, 'commitment', reportedAt);
+  const summary = await clockSummary(trx, id, now);
+  await trx.updateTable('ticket').set(summary).where('id', '=', id).execute();
+  await kpiTicketHook(trx, deps, id, 'after');
+
+  // a late-arriving earlier ticket makes later ones repeats (DESIGN §11: order independence)
+  for (const laterId of await laterNonRepeats(trx, customerKey, category.id, reportedAt, id)) {
+    await changeTicket(trx, deps, laterId, async () => {
+      const later = await trx.selectFrom('ticket').selectAll().where('id', '=', laterId).executeTakeFirstOrThrow();
+      const p = gradeProposal({ vip: !!later.customerVip, repeat: true, channel: later.channel, hotspot: later.hotspotId != null });
+      await updateTicket(trx, later, { isRepeat: 1, gradeProposal: p ? JSON.stringify(p) : null }, now);
+      await appendEvent(trx, { ticketId: laterId, type: 'marked_repeat', at: now, actor: { ...actor, kind: 'system', name: 'system:repeats' }, data: { becauseOf: id } }, now);
+    });
+  }
+
+  await detectHotspots(trx, deps, id, now);
+  await addOutbox(trx, { topic: 'ticket.created', ticketId: id, payload: { ticketId: id }, at: now });
+  return trx.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}

@@ -1,0 +1,57 @@
+import type { Deps } from '../http/deps.ts';
+import type { Actor } from '../access/actor.ts';
+import { inScope } from '../access/scope.ts';
+import { decodeCursor, page } from '../http/pagination.ts';
+import { normaliseMsisdn } from '../pii/phone.ts';
+import { errors } from '../errors.ts';
+import { OPEN_STATUSES, STATUSES } from './workflow.ts';
+
+export interface ListFilters {
+  status?: string; region?: string; department?: string; grade?: string; clock?: 'warned' | 'breached';
+  externalId?: string; q?: string; category?: string; hotspot?: number; order?: 'due' | 'newest'; limit?: number; cursor?: string;
+}
+
+/**
+ * Tickets in the actor's scope. Queue order (default) is by nearest due time then id, matching
+ * the (assignee|region, status, next_due_at, id) indexes; `newest` is by id descending.
+ */
+export async function listTickets(deps: Deps, actor: Actor, f: ListFilters) {
+  const limit = f.limit ?? 50;
+  const order = f.order ?? 'due';
+  let q = deps.db.kysely.selectFrom('ticket').selectAll().$call(inScope(actor, 'regionId'));
+  if (f.status) {
+    const wanted = f.status === 'open' ? [...OPEN_STATUSES] : f.status.split(',').map((s) => s.trim());
+    const bad = wanted.filter((s) => !(STATUSES as readonly string[]).includes(s));
+    if (bad.length) throw errors.validation(`unknown status ${bad.join(', ')}; one of ${STATUSES.join(', ')} or open`, { status: bad });
+    q = q.where('status', 'in', wanted);
+  }
+  if (f.region) q = q.where('regionId', '=', f.region);
+  if (f.department) q = q.where('assigneeDepartmentId', '=', f.department);
+  if (f.grade) q = q.where('grade', '=', f.grade);
+  if (f.clock) q = q.where('clockState', '=', f.clock);
+  if (f.externalId) q = q.where('externalId', '=', f.externalId);
+  if (f.category) q = q.where('categoryId', '=', f.category);
+  if (f.hotspot) q = q.where('hotspotId', '=', f.hotspot);
+  if (f.q) {
+    const text = f.q.trim();
+    const msisdn = normaliseMsisdn(text);
+    const id = /^\d{1,12}$/.test(text) ? Number(text) : null;
+    const key = msisdn ? deps.pii.blindIndex(msisdn) : null;
+    if (id == null && key == null) throw errors.validation('q is a ticket id or a phone number', { q: f.q });
+    q = q.where((eb) => eb.or([...(id != null ? [eb('id', '=', id)] : []), ...(key ? [eb('customerKey', '=', key)] : [])]));
+  }
+  if (order === 'due') {
+    const after = decodeCursor(f.cursor, 2);
+    if (after) {
+      const [due, id] = [Number(after[0]), Number(after[1])];
+      q = q.where((eb) => eb.or([eb('nextDueAt', '>', due), eb.and([eb('nextDueAt', '=', due), eb('id', '>', id)])]));
+    }
+    q = q.orderBy('nextDueAt').orderBy('id');
+  } else {
+    const after = decodeCursor(f.cursor, 1);
+    if (after) q = q.where('id', '<', Number(after[0]));
+    q = q.orderBy('id', 'desc');
+  }
+  const rows = await q.limit(limit + 1).execute();
+  return page(rows, limit, (r) => (order === 'due' ? [r.nextDueAt, r.id] : [r.id]));
+}
