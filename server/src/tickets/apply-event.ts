@@ -8,7 +8,7 @@ import { checkStep, RESOLUTIONS, type StepType } from './workflow.ts';
 import { clockSummary, retimeClocks, startClock, stopClock } from './clock-store.ts';
 import { appendEvent } from './events.ts';
 import { addOutbox } from '../outbox/outbox.ts';
-import { notify } from '../notifications/notify.ts';
+import { notify as sendNotification } from '../notifications/notify.ts';
 import { changeTicket } from './change.ts';
 import { getInScope, recordDepartment, updateTicket, type Ticket } from './repository.ts';
 
@@ -70,10 +70,12 @@ const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'n
 /**
  * Applies one workflow step to a ticket inside `trx` at event time `at` (now for live steps,
  * the original time for imports): checks role, department and state, changes the ticket and
- * its clocks, appends the history row, notifies, and writes the outbox.
+ * its clocks, appends the history row, notifies, and writes the outbox. A `history` step (an
+ * imported past event) neither notifies nor writes the outbox: it is not news to anyone.
  */
-export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, s: StepInput, at: number, now: number): Promise<{ ticket: Ticket; eventId: number }> {
+export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, s: StepInput, at: number, now: number, opts: { history?: boolean } = {}): Promise<{ ticket: Ticket; eventId: number }> {
   validateInput(s);
+  const notify: typeof sendNotification = (q, n) => (opts.history ? Promise.resolve() : sendNotification(q, n));
   checkStep(s.type, {
     status: t0.status, isNetwork: !!t0.isNetwork, nocDepartmentId: t0.nocDepartmentId, assigneeDepartmentId: t0.assigneeDepartmentId,
     resolvedAtIntake: !!t0.resolvedAtIntake, triaged: t0.status !== 'dispatched',
@@ -225,7 +227,7 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
     const eventId = await appendEvent(trx, { ticketId: t.id, type: s.type, at, actor, fromDepartmentId: from, toDepartmentId: to, data }, now);
     const summary = await clockSummary(trx, t.id, now);
     t = await updateTicket(trx, t, { ...set, ...summary }, now);
-    await addOutbox(trx, { topic: `ticket.${s.type}`, ticketId: t.id, payload: { ticketId: t.id, eventId, type: s.type }, at: now });
+    if (!opts.history) await addOutbox(trx, { topic: `ticket.${s.type}`, ticketId: t.id, payload: { ticketId: t.id, eventId, type: s.type }, at: now });
     return { ticket: t, eventId };
   });
 }

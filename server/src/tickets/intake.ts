@@ -45,8 +45,10 @@ async function findCell(trx: Q, cellId: string): Promise<{ regionId: string; net
  * event and commitment clock, marks repeats (and later tickets that this one makes repeats),
  * proposes the grade, runs hotspot detection, and writes the outbox, all in `trx`.
  * `at` is when the system learns of it (now for live intake, the import's time otherwise).
+ * With `deferHotspots` the caller runs detectHotspots itself once it has applied the ticket's
+ * imported history, so a cluster affects the finished history whichever ticket came first (§11).
  */
-export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number): Promise<Ticket> {
+export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number, opts: { deferHotspots?: boolean } = {}): Promise<Ticket> {
   const categories = await categoriesById(trx, now);
   const category = categories.get(input.category);
   if (!category || !category.active || !category.parentId) {
@@ -121,7 +123,7 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
     });
   }
 
-  await detectHotspots(trx, deps, id, now);
+  if (!opts.deferHotspots) await detectHotspots(trx, deps, id, now);
   await addOutbox(trx, { topic: 'ticket.created', ticketId: id, payload: { ticketId: id }, at: now });
   return trx.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
