@@ -1,0 +1,91 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, setUnauthorizedHandler } from './api';
+import type { Area, LoginAnswer, Me } from './types';
+import { forgetReferenceData } from './reference-data';
+
+/** Where the console stands with the server's session. */
+export type SessionState =
+  | { status: 'loading' }
+  /** `signedOut`: the user chose to leave, so the login page does not offer to come back. */
+  | { status: 'anonymous'; signedOut?: boolean }
+  | { status: 'unreachable'; error: ApiError }
+  | { status: 'signed-in'; me: Me };
+
+interface SessionContextValue {
+  state: SessionState;
+  /** Signs in with the session cookie, then loads the user and abilities; throws ApiError. */
+  signIn: (username: string, password: string) => Promise<Me>;
+  signOut: () => Promise<void>;
+  /** Asks the server again who is signed in. */
+  reload: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+const loadMe = () => api.get<Me>('/api/v1/auth/me', undefined, { allowUnauthenticated: true });
+
+/** Loads `GET /auth/me` on start and tracks sign-in, sign-out and expired sessions. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  const reload = useCallback(async () => {
+    try {
+      setState({ status: 'signed-in', me: await loadMe() });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setState({ status: 'anonymous' });
+      else setState({ status: 'unreachable', error: toApiError(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+    // A 401 anywhere means the session is gone: the route guard then shows the login page.
+    setUnauthorizedHandler(() => {
+      forgetReferenceData();
+      setState({ status: 'anonymous' });
+    });
+  }, [reload]);
+
+  const signIn = useCallback(async (username: string, password: string) => {
+    await api.post<LoginAnswer>('/api/v1/auth/login', { username, password }, { allowUnauthenticated: true });
+    const me = await loadMe();
+    forgetReferenceData();
+    setState({ status: 'signed-in', me });
+    return me;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post<void>('/api/v1/auth/logout', undefined, { allowUnauthenticated: true });
+    } finally {
+      forgetReferenceData();
+      setState({ status: 'anonymous', signedOut: true });
+    }
+  }, []);
+
+  const value = useMemo(() => ({ state, signIn, signOut, reload }), [state, signIn, signOut, reload]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+function toApiError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+}
+
+/** The session state and the sign-in and sign-out actions. */
+export function useSession(): SessionContextValue {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession needs a <SessionProvider> above it');
+  return ctx;
+}
+
+/** The signed-in user's `me`; only for components under the signed-in layout. */
+export function useMe(): Me {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('useMe outside a signed-in page');
+  return state.me;
+}
+
+/** True when the abilities open `area`; an area the server does not mention stays closed. */
+export function canOpen(me: Me, area: Area): boolean {
+  return me.abilities[area] === true;
+}

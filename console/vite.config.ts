@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** The API server the dev server forwards to: `npm start` listens on 3000 unless told otherwise. */
+const apiTarget = process.env.NETCARE_API_URL ?? 'http://127.0.0.1:3000';
+const proxy = Object.fromEntries(
+  ['/api', '/tmf-api', '/healthz', '/docs'].map((prefix) => [prefix, { target: apiTarget, changeOrigin: false }]),
+);
+
+/**
+ * The console bundle. Paths are relative to this file, so the build works from any working
+ * directory (`npm run build` at the root, or `serve` rebuilding a stale bundle).
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    // antd itself is one chunk of about 1 MB before gzip; pages load lazily on top of it.
+    chunkSizeWarningLimit: 1500,
+  },
+  server: { host: '127.0.0.1', proxy },
+  preview: { host: '127.0.0.1', proxy },
+});
