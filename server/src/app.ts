@@ -15,6 +15,7 @@ import { healthRoutes } from './health/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { networkRoutes } from './network/routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
@@ -75,6 +76,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   authRoutes(app, deps);
   orgRoutes(app, deps);
   auditRoutes(app, deps);
+  networkRoutes(app, deps);
   ticketRoutes(app, deps);
 
   if (opts.console !== false) await serveConsole(app);

@@ -26,6 +26,12 @@ export const CellIdText = Type.String({ minLength: 1, maxLength: 64 });
 const RegionIdText = Type.String({ minLength: 1, maxLength: 64 });
 const IsoTime = Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 with offset, e.g. 2026-03-07T17:00:00+08:00' });
 
+/** An import body per content type: a JSON array of rows, or CSV text (Fastify picks the schema by Content-Type). */
+function importBody(row: object, csvDescription: string) {
+  const csv = { schema: Type.String({ description: csvDescription }) };
+  return { content: { 'application/json': { schema: Type.Array(row as any) }, 'text/csv': csv, 'application/csv': csv } };
+}
+
 /**
  * One cell of an import. Types are checked for the whole request; values (region, network,
  * coordinates, neighbours) are checked per row so one bad row is rejected alone.
@@ -42,10 +48,7 @@ export const CellImportRow = Type.Object({
 }, { additionalProperties: false });
 
 /** `text/csv` (header cellId,siteId,name,region,network,lon,lat,neighbours; neighbours `;`-separated) or a JSON array. */
-export const CellImportBody = Type.Union([
-  Type.String({ description: 'CSV with header cellId,siteId,name,region,network,lon,lat,neighbours' }),
-  Type.Array(CellImportRow),
-]);
+export const CellImportBody = importBody(CellImportRow, 'CSV with header cellId,siteId,name,region,network,lon,lat,neighbours');
 
 export const SubscriberImportRow = Type.Object({
   region: RegionIdText,
@@ -55,10 +58,7 @@ export const SubscriberImportRow = Type.Object({
 }, { additionalProperties: false });
 
 /** `text/csv` (header region,network,month,count) or a JSON array. */
-export const SubscriberImportBody = Type.Union([
-  Type.String({ description: 'CSV with header region,network,month,count' }),
-  Type.Array(SubscriberImportRow),
-]);
+export const SubscriberImportBody = importBody(SubscriberImportRow, 'CSV with header region,network,month,count');
 
 export const Circle = Type.Object({
   lon: Type.Number({ minimum: -180, maximum: 180 }),
