@@ -16,6 +16,7 @@ import { authRoutes } from './auth/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { networkRoutes } from './network/routes.ts';
+import { tmf642Routes } from './network/tmf642-routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
@@ -77,6 +78,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   orgRoutes(app, deps);
   auditRoutes(app, deps);
   networkRoutes(app, deps);
+  tmf642Routes(app, deps);
   ticketRoutes(app, deps);
 
   if (opts.console !== false) await serveConsole(app);
