@@ -3,9 +3,11 @@ import type { AuthTables } from '../auth/tables.ts';
 import type { AuditTables } from '../audit/tables.ts';
 import type { NetworkTables } from '../network/tables.ts';
 import type { TicketTables } from '../tickets/tables.ts';
+import type { HotspotTables } from '../hotspots/tables.ts';
+import type { ProblemTables } from '../problems/tables.ts';
 
 /**
  * Every table, as Kysely sees it (camelCase; the CamelCasePlugin maps to snake_case columns).
  * Each domain declares its own tables next to its repository and adds them here.
  */
-export interface Database extends OrgTables, AuthTables, AuditTables, TicketTables, NetworkTables {}
+export interface Database extends OrgTables, AuthTables, AuditTables, TicketTables, NetworkTables, HotspotTables, ProblemTables {}

@@ -2,6 +2,7 @@ import type { Migration } from './helpers.ts';
 import { organisation } from './0001-organisation.ts';
 import { network } from './0002-network.ts';
 import { tickets } from './0003-tickets.ts';
+import { hotspots } from './0004-hotspots.ts';
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: Migration[] = [organisation, network, tickets];
+export const migrations: Migration[] = [organisation, network, tickets, hotspots];
