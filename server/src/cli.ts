@@ -9,6 +9,7 @@ import { putUser } from './org/operations.ts';
 import { bootstrap } from './demo/bootstrap.ts';
 import { systemClock } from './shared/clock.ts';
 import { loadPii } from './pii/pii.ts';
+import { importFileCommand } from './network/cli-import.ts';
 
 const USAGE = `usage: netcare <command>
   serve                         start the server (what npm start runs)
@@ -60,6 +61,17 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     } catch (e: any) {
       console.error(`error: ${e.message}`);
       return 1;
+    } finally {
+      await db.close();
+    }
+  },
+  async import(args) {
+    const [what, file] = args;
+    if ((what !== 'cells' && what !== 'subscribers') || !file) { console.error(USAGE); return 2; }
+    const db = openDb(loadConfig().databaseUrl);
+    await migrate(db);
+    try {
+      return await importFileCommand(db, systemClock, what, file);
     } finally {
       await db.close();
     }

@@ -10,8 +10,8 @@ import { validLonLat } from './geo.ts';
 import { addNeighbourPairs, chunks, existingCells, removeNeighbourPairs, upsertCells } from './cells-repository.ts';
 import { NETWORK_LIMITS } from './schemas.ts';
 
-/** Who runs an operation and from where (as in org/operations.ts). */
-export interface Ctx { deps: Deps; actor: Actor; address: string | null }
+/** Who runs an operation and from where (as in org/operations.ts); network operations need only the database and the clock. */
+export interface Ctx { deps: Pick<Deps, 'db' | 'clock'>; actor: Actor; address: string | null }
 
 export interface ImportOptions {
   /** called after each chunk: rows done (written or rejected) out of all rows */
