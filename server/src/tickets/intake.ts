@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Deps } from '../http/deps.ts';
 import type { Actor } from '../access/actor.ts';
 import { regionInScope } from '../access/actor.ts';
@@ -35,9 +34,9 @@ export interface IntakeInput {
 
 /** A cell as intake needs it (the network domain owns the table). */
 async function findCell(trx: Q, cellId: string): Promise<{ regionId: string; network: string; lon: number; lat: number } | null> {
-  const r = await sql<{ region_id: string; network: string; lon: number; lat: number }>`select region_id, network, lon, lat from cell where id = ${cellId}`.execute(trx);
-  const c = r.rows[0];
-  return c ? { regionId: c.region_id, network: c.network, lon: Number(c.lon), lat: Number(c.lat) } : null;
+  // through the query builder: the CamelCasePlugin renames result columns, raw `region_id` would come back as `regionId`
+  const c = await trx.selectFrom('cell').select(['regionId', 'network', 'lon', 'lat']).where('id', '=', cellId).executeTakeFirst();
+  return c ? { regionId: c.regionId, network: c.network, lon: Number(c.lon), lat: Number(c.lat) } : null;
 }
 
 /**
