@@ -15,6 +15,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details ?? null });
     }
+    // a working calendar that cannot place a date (a year the holiday data does not cover): loud, not a 500
+    if (err.name === 'CalendarError' || err.name === 'ClockPlanError') {
+      return reply.status(409).send({ code: 'calendar_not_covered', message: err.message, details: null });
+    }
     if (err.validation) {
       const first = err.validation[0];
       const where = err.validationContext ?? 'body';
@@ -41,7 +45,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err, ref }, 'unexpected error');
     return reply.status(500).send({ code: 'internal', message: 'Something went wrong on our side; quote the reference when reporting it', details: { ref } });
   });
-  app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: null });
-  });
 }
+
+/** The JSON 404 for a path no route serves. */
+export const noRouteBody = (method: string, url: string) => ({ code: 'not_found', message: `No route ${method} ${url.split('?')[0]}`, details: null });

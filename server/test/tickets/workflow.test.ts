@@ -2,11 +2,8 @@ import { it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eachEngine } from '../helpers/engines.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
+import { intake } from '../helpers/factories.ts';
 
-export const intake = (over: Record<string, unknown> = {}) => ({
-  channel: 'hotline', customer: { msisdn: '13812345678', name: '王小明' }, category: 'network.call_drop', network: 'LTE',
-  region: 'hz', address: '杭州市西湖区文三路 100 号', description: '室内通话经常掉线', ...over,
-});
 
 eachEngine('ticket workflow', (ctx) => {
   let t: TestApp;
