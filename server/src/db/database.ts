@@ -5,9 +5,10 @@ import type { NetworkTables } from '../network/tables.ts';
 import type { TicketTables } from '../tickets/tables.ts';
 import type { HotspotTables } from '../hotspots/tables.ts';
 import type { ProblemTables } from '../problems/tables.ts';
+import type { KpiTables } from '../kpis/tables.ts';
 
 /**
  * Every table, as Kysely sees it (camelCase; the CamelCasePlugin maps to snake_case columns).
  * Each domain declares its own tables next to its repository and adds them here.
  */
-export interface Database extends OrgTables, AuthTables, AuditTables, TicketTables, NetworkTables, HotspotTables, ProblemTables {}
+export interface Database extends OrgTables, AuthTables, AuditTables, TicketTables, NetworkTables, HotspotTables, ProblemTables, KpiTables {}

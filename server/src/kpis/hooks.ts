@@ -1,11 +1,51 @@
 import type { Q } from '../db/types.ts';
 import type { Deps } from '../http/deps.ts';
+import { contributionOf, decodeContribution, diffContributions, encodeContribution, sameContribution } from './contribution.ts';
+import { applyDelta, isPostgres, shardOf } from './store.ts';
 
 /**
  * Called inside every transaction that changes a ticket, its clocks or its history: once before
- * the change (`phase: 'before'`) and once after (`'after'`), so per-day KPI aggregates can take
- * the ticket's old contribution out and put the new one in, in the same transaction.
+ * the change (`phase: 'before'`) and once after (`'after'`, also once at intake).
+ *
+ * The ticket's contribution to the per-day aggregates (contribution.ts) is stored with it
+ * (`kpi_ticket`). On `after` the hook computes the contribution from the ticket's rows as they
+ * are now and adds the difference to the stored one to the aggregates, in the same transaction.
+ * The stored contribution is exactly what the aggregates hold for the ticket, so `before` has
+ * nothing to do: this also keeps the aggregates right when a change landed before the hook ran
+ * (the clock timer records a breach, then calls the hook), and a change that touches no KPI
+ * (a note, a warning) writes nothing but the ticket's own row lookups.
  */
-export async function kpiTicketHook(_trx: Q, _deps: Pick<Deps, 'config'>, _ticketId: number, _phase: 'before' | 'after'): Promise<void> {
-  // aggregates arrive with the KPI work (issue 5)
+export async function kpiTicketHook(trx: Q, deps: Pick<Deps, 'config'>, ticketId: number, phase: 'before' | 'after'): Promise<void> {
+  if (phase === 'before') return;
+  await refreshTicketKpis(trx, deps.config.timeZone, ticketId);
+}
+
+/** Recomputes one ticket's contribution and moves the aggregates by the difference. */
+export async function refreshTicketKpis(trx: Q, timeZone: string, ticketId: number): Promise<void> {
+  // the stored contribution first, locked on PostgreSQL: a concurrent change of the same ticket
+  // (the timer does not lock the ticket row) waits here and then reads what this one committed
+  let sq = trx.selectFrom('kpiTicket').select('facts').where('ticketId', '=', ticketId);
+  if (isPostgres(trx)) sq = sq.forUpdate();
+  const stored = await sq.executeTakeFirst();
+  const t = await trx.selectFrom('ticket')
+    .select(['id', 'regionId', 'network', 'channel', 'isNetwork', 'isRepeat', 'resolvedAtIntake', 'status', 'resolution', 'reportedAt', 'closedAt', 'round'])
+    .where('id', '=', ticketId).executeTakeFirst();
+  if (!t) return;
+  const fresh = t.status === 'new' && t.round === 1;
+  // a ticket just taken in has no follow-up and reached no department: skip those reads (intake speed)
+  const followUpsPossible = t.round > 1 || t.status === 'followed_up' || t.status === 'closed';
+  const [clocks, followUps, departments] = await Promise.all([
+    trx.selectFrom('ticketClock').select(['clock', 'startedAt', 'stoppedAt', 'breachedAt']).where('ticketId', '=', ticketId).execute(),
+    followUpsPossible
+      ? trx.selectFrom('ticketEvent').select(['at', 'data']).where('ticketId', '=', ticketId).where('type', '=', 'followed_up').execute()
+      : Promise.resolve([]),
+    fresh ? Promise.resolve([]) : trx.selectFrom('ticketDepartment').select('departmentId').where('ticketId', '=', ticketId).execute(),
+  ]);
+  const next = contributionOf(t, clocks, followUps, departments.map((d) => d.departmentId), timeZone);
+  const prev = decodeContribution(stored?.facts);
+  if (stored && sameContribution(prev, next)) return;
+  await applyDelta(trx, diffContributions(prev, next), shardOf(trx));
+  const facts = encodeContribution(next);
+  if (stored) await trx.updateTable('kpiTicket').set({ facts }).where('ticketId', '=', ticketId).execute();
+  else await trx.insertInto('kpiTicket').values({ ticketId, facts }).execute();
 }

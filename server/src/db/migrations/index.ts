@@ -3,6 +3,7 @@ import { organisation } from './0001-organisation.ts';
 import { network } from './0002-network.ts';
 import { tickets } from './0003-tickets.ts';
 import { hotspots } from './0004-hotspots.ts';
+import { kpis } from './0005-kpis.ts';
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: Migration[] = [organisation, network, tickets, hotspots];
+export const migrations: Migration[] = [organisation, network, tickets, hotspots, kpis];

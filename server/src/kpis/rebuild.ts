@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { addContribution, contributionOf, emptyDelta, encodeContribution, pruneDelta, type Delta } from './contribution.ts';
+import { applyDelta } from './store.ts';
+
+export interface RebuildOptions {
+  /** tickets per read batch (default 2000) */
+  batch?: number;
+  /** called after each batch with the tickets done so far */
+  onProgress?: (done: number) => void;
+}
+
+const FLUSH_AT = 200_000;
+
+/**
+ * Recomputes every ticket's KPI contribution from its raw rows and rebuilds the aggregates from
+ * them, with the same functions the live hook uses (contribution.ts, store.ts). For a changed
+ * time zone, after a bulk load that bypassed the hook, or to repair. Run it while no tickets are
+ * being written: it empties the aggregates first and works in batches of one transaction each.
+ */
+export async function rebuildKpis(db: Kysely<Database>, timeZone: string, opts: RebuildOptions = {}): Promise<{ tickets: number }> {
+  const size = opts.batch ?? 2000;
+  await db.transaction().execute(async (trx) => {
+    for (const t of ['kpiDay', 'kpiDurationDay', 'kpiDurationMonth', 'kpiTicket'] as const) await trx.deleteFrom(t).execute();
+  });
+  let delta = emptyDelta();
+  const pending = (d: Delta) => d.counters.size + d.daily.size + d.monthly.size;
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const tickets = await db.selectFrom('ticket')
+      .select(['id', 'regionId', 'network', 'channel', 'isNetwork', 'isRepeat', 'resolvedAtIntake', 'status', 'resolution', 'reportedAt', 'closedAt'])
+      .where('id', '>', after).orderBy('id').limit(size).execute();
+    if (tickets.length === 0) break;
+    after = tickets[tickets.length - 1].id;
+    const lo = tickets[0].id;
+    // id ranges rather than id lists: one index range per table, no parameter limits
+    const [clocks, followUps, departments] = await Promise.all([
+      db.selectFrom('ticketClock').select(['ticketId', 'clock', 'startedAt', 'stoppedAt', 'breachedAt']).where('ticketId', '>=', lo).where('ticketId', '<=', after).execute(),
+      db.selectFrom('ticketEvent').select(['ticketId', 'at', 'data']).where('type', '=', 'followed_up').where('ticketId', '>=', lo).where('ticketId', '<=', after).execute(),
+      db.selectFrom('ticketDepartment').select(['ticketId', 'departmentId']).where('ticketId', '>=', lo).where('ticketId', '<=', after).execute(),
+    ]);
+    const by = <T extends { ticketId: number }>(rows: T[]) => {
+      const m = new Map<number, T[]>();
+      for (const r of rows) { const l = m.get(r.ticketId); if (l) l.push(r); else m.set(r.ticketId, [r]); }
+      return m;
+    };
+    const clocksBy = by(clocks);
+    const followUpsBy = by(followUps);
+    const departmentsBy = by(departments);
+    const stored: { ticketId: number; facts: string }[] = [];
+    for (const t of tickets) {
+      const c = contributionOf(t, clocksBy.get(t.id) ?? [], followUpsBy.get(t.id) ?? [], (departmentsBy.get(t.id) ?? []).map((d) => d.departmentId), timeZone);
+      addContribution(delta, c, 1);
+      stored.push({ ticketId: t.id, facts: encodeContribution(c) });
+    }
+    const flush = pending(delta) >= FLUSH_AT;
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < stored.length; i += 1000) await trx.insertInto('kpiTicket').values(stored.slice(i, i + 1000)).execute();
+      if (flush) await applyDelta(trx, pruneDelta(delta), 0);
+    });
+    if (flush) delta = emptyDelta();
+    done += tickets.length;
+    opts.onProgress?.(done);
+  }
+  if (pending(delta)) await db.transaction().execute((trx) => applyDelta(trx, pruneDelta(delta), 0));
+  return { tickets: done };
+}
