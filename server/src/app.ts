@@ -18,6 +18,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { networkRoutes } from './network/routes.ts';
 import { tmf642Routes } from './network/tmf642-routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 import { kpiRoutes } from './kpis/routes.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
@@ -81,6 +82,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   networkRoutes(app, deps);
   tmf642Routes(app, deps);
   ticketRoutes(app, deps);
+  importRoutes(app, deps);
   kpiRoutes(app, deps);
 
   if (opts.console !== false) await serveConsole(app);
