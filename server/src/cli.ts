@@ -10,6 +10,7 @@ import { bootstrap } from './demo/bootstrap.ts';
 import { systemClock } from './shared/clock.ts';
 import { loadPii } from './pii/pii.ts';
 import { importFileCommand } from './network/cli-import.ts';
+import { importTicketsCommand } from './imports/cli-tickets.ts';
 
 const USAGE = `usage: netcare <command>
   serve                         start the server (what npm start runs)
@@ -67,6 +68,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   async import(args) {
     const [what, file] = args;
+    if (what === 'tickets' && file) return importTicketsCommand(file);
     if ((what !== 'cells' && what !== 'subscribers') || !file) { console.error(USAGE); return 2; }
     const db = openDb(loadConfig().databaseUrl);
     await migrate(db);
