@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Deps } from './http/deps.ts';
 import { validatorCompiler } from './http/validation.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { installErrorHandler, noRouteBody } from './http/error-handler.ts';
 import { installAuthentication } from './http/authentication.ts';
 import type { RouteEntry } from './http/route.ts';
 import { Metrics } from './health/metrics.ts';
@@ -18,8 +18,12 @@ import { auditRoutes } from './audit/routes.ts';
 import { networkRoutes } from './network/routes.ts';
 import { tmf642Routes } from './network/tmf642-routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
-import { importRoutes } from './imports/routes.ts';
+import { hotspotRoutes } from './hotspots/routes.ts';
+import { problemRoutes } from './problems/routes.ts';
 import { kpiRoutes } from './kpis/routes.ts';
+import { importRoutes } from './imports/routes.ts';
+import { slaRoutes } from './sla/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -82,10 +86,15 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   networkRoutes(app, deps);
   tmf642Routes(app, deps);
   ticketRoutes(app, deps);
-  importRoutes(app, deps);
+  hotspotRoutes(app, deps);
+  problemRoutes(app, deps);
   kpiRoutes(app, deps);
+  importRoutes(app, deps);
+  slaRoutes(app, deps);
+  notificationRoutes(app, deps);
 
   if (opts.console !== false) await serveConsole(app);
+  else app.setNotFoundHandler((req, reply) => reply.status(404).send(noRouteBody(req.method, req.url)));
   return app;
 }
 
@@ -94,13 +103,19 @@ async function serveConsole(app: FastifyInstance): Promise<void> {
   const root = resolve(import.meta.dirname, '../../console/dist');
   if (!existsSync(resolve(root, 'index.html'))) {
     app.get('/', async (_req, reply) => reply.type('text/html').send('<!doctype html><p>netcare console is not built: run <code>npm run build</code>.</p>'));
+    app.setNotFoundHandler((req, reply) => reply.status(404).send(noRouteBody(req.method, req.url)));
     return;
   }
-  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  // hashed assets cache for a long time; index.html never, so a new build is picked up at once
+  await app.register(fastifyStatic, {
+    root, prefix: '/', wildcard: true, index: false,
+    setHeaders: (res, path) => res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
+  app.get('/', (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
     const apiLike = /^\/(api|tmf-api|docs|healthz|metrics)(\/|$)/.test(path);
     if (req.method === 'GET' && !apiLike && !/\.[a-z0-9]+$/i.test(path)) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    return reply.status(404).send({ code: 'not_found', message: `No route ${req.method} ${path}`, details: null });
+    return reply.status(404).send(noRouteBody(req.method, path));
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from './http/deps.ts';
+import { clockTimerLoop } from './tickets/clock-timer.ts';
 
 /** A loop the server runs beside the HTTP handlers (clock timers, outbox delivery…). */
 export interface BackgroundLoop {
@@ -9,25 +10,23 @@ export interface BackgroundLoop {
 }
 
 /** The loops every server process runs; they coordinate through the database (claims), never in memory. */
-export const backgroundLoops: BackgroundLoop[] = [];
+export const backgroundLoops: BackgroundLoop[] = [clockTimerLoop];
 
 /** Starts every loop; each pass that throws is logged and retried after a pause. */
-export function startBackgroundWork(deps: Deps, log: FastifyBaseLogger): { stop(): Promise<void> } {
+export function startBackgroundWork(deps: Deps, log: FastifyBaseLogger, loops: BackgroundLoop[] = backgroundLoops): { stop(): Promise<void> } {
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
-  for (const loop of backgroundLoops) {
+  for (const loop of loops) {
     const run = async () => {
       if (stopped) return;
       let wait = 1000;
-      const p = loop.tick(deps).then((w) => { wait = w; }, (err) => { log.warn({ err: { message: err?.message }, loop: loop.name }, 'background pass failed'); wait = 2000; });
-      const tracked = p.then(() => undefined);
+      const tracked = loop.tick(deps).then((w) => { wait = w; }, (err) => { log.warn({ err: { message: err?.message }, loop: loop.name }, 'background pass failed'); wait = 2000; });
       running.add(tracked);
       await tracked;
       running.delete(tracked);
       if (stopped) return;
       const t = setTimeout(() => { timers.delete(t); void run(); }, wait);
-      t.unref();
       timers.add(t);
     };
     void run();

@@ -43,7 +43,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const config = loadConfig();
     const db = openDb(config.databaseUrl);
     await migrate(db);
-    const r = await bootstrap(db, { adminPassword: config.adminPassword, demo: true, timeZone: config.timeZone, now: Date.now(), log: (m) => console.log(m) });
+    const r = await bootstrap({ db, config: { ...config, demo: true }, clock: systemClock, pii: loadPii(process.env, config.dataDir) }, { log: (m) => console.log(m) });
     console.log(r.adminPassword ? `Demo seeded. admin password: ${r.adminPassword}` : 'The database is not empty: demo data is only seeded into an empty database.');
     await db.close();
     return 0;

@@ -23,8 +23,8 @@ export async function startServer(config: Config = loadConfig(), opts: { clock?:
   const say = (msg: string) => { if (!opts.quiet) console.log(msg); };
   const db = openDb(config.databaseUrl);
   await migrate(db, say);
-  const boot = await bootstrap(db, { adminPassword: config.adminPassword, demo: config.demo, timeZone: config.timeZone, now: clock.now(), log: say });
   const deps: Deps = { db, config, clock, pii: loadPii(process.env, config.dataDir) };
+  const boot = await bootstrap(deps, { log: say });
   const app = await buildApp(deps, {
     console: opts.console,
     logger: opts.quiet ? false : {

@@ -17,8 +17,10 @@ const DEPT_KINDS: [string, string][] = [
 export const DEMO_USERS: { username: string; displayName: string; role: string; region: string; department: string | null }[] = [
   { username: 'agent', displayName: '张坐席', role: 'agent', region: 'hz', department: 'hz-complaint_centre' },
   { username: 'agent.nb', displayName: '李坐席', role: 'agent', region: 'nb', department: 'nb-complaint_centre' },
+  { username: 'agent.wz', displayName: '周坐席', role: 'agent', region: 'wz', department: 'wz-complaint_centre' },
   { username: 'noc', displayName: '王网优', role: 'noc', region: 'hz', department: 'hz-noc' },
   { username: 'noc.nb', displayName: '赵网优', role: 'noc', region: 'nb', department: 'nb-noc' },
+  { username: 'noc.wz', displayName: '孙网优', role: 'noc', region: 'wz', department: 'wz-noc' },
   { username: 'maint', displayName: '陈维护', role: 'handler', region: 'hz', department: 'hz-maintenance' },
   { username: 'optim', displayName: '刘优化', role: 'handler', region: 'hz', department: 'hz-optimisation' },
   { username: 'build', displayName: '周建设', role: 'handler', region: 'hz', department: 'hz-construction' },

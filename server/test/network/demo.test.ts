@@ -2,6 +2,9 @@ import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { eachEngine } from '../helpers/engines.ts';
 import { bootstrap } from '../../src/demo/bootstrap.ts';
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { testPii } from '../../src/pii/pii.ts';
 import { findIssues } from '../../src/network/lookup.ts';
 import { demoCells } from '../../src/network/demo.ts';
 import { DEMO_CITIES } from '../../src/demo/organisation.ts';
@@ -9,7 +12,8 @@ import { DEMO_CITIES } from '../../src/demo/organisation.ts';
 eachEngine('network: demo data', (ctx) => {
   const now = Date.parse('2026-03-02T09:00:00+08:00');
   before(async () => {
-    await bootstrap(ctx.db, { adminPassword: 'demo-password-1', demo: true, timeZone: 'Asia/Shanghai', now, log: () => {} });
+    const config = loadConfig({ NETCARE_DATA_DIR: '/tmp/netcare-test-unused', NETCARE_DATABASE_URL: 'sqlite::memory:', NETCARE_ADMIN_PASSWORD: 'demo-password-1', NETCARE_DEMO: '1' });
+    await bootstrap({ db: ctx.db, config, clock: new ManualClock(now), pii: testPii() }, { log: () => {} });
   });
 
   it('seeds a few hundred cells per city with stable ids and symmetric neighbours', async () => {
