@@ -37,7 +37,8 @@ export async function listProblems(db: Q, actor: Actor, f: ProblemFilters, tz: s
   if (f.q) {
     const text = f.q.trim();
     if (/^\d{1,12}$/.test(text)) q = q.where((eb) => eb.or([eb('id', '=', Number(text)), eb('title', 'like', `%${text}%`)]));
-    else q = q.where('title', 'like', `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+    // LIKE wildcards in the words are dropped: SQLite and PostgreSQL escape them differently
+    else q = q.where('title', 'like', `%${text.replace(/[%_\\]/g, '')}%`);
   }
   const after = decodeCursor(f.cursor, 1);
   if (after) q = q.where('id', '<', Number(after[0]));
