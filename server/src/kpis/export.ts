@@ -126,24 +126,35 @@ export const TICKET_COLUMNS: Column<Presented>[] = [
  * same keyset query, each through the presenter (masked per role), at most TICKET_EXPORT_MAX.
  * The first page is read before anything is sent, so a bad filter still answers 400.
  */
-export async function ticketPages(deps: Deps, actor: Actor, f: ListFilters): Promise<AsyncGenerator<Presented[]>> {
-  const tz = deps.config.timeZone;
-  const first = await listTickets(deps, actor, { ...f, limit: PAGE, cursor: undefined });
-  async function* pages(): AsyncGenerator<Presented[]> {
-    let page = first;
-    let sent = 0;
-    for (;;) {
-      const items = page.items.slice(0, TICKET_EXPORT_MAX - sent).map((t) => presentTicket(t, actor, deps.pii, tz));
-      sent += items.length;
-      if (items.length) yield items;
-      if (!page.nextCursor || sent >= TICKET_EXPORT_MAX) return;
-      page = await listTickets(deps, actor, { ...f, limit: PAGE, cursor: page.nextCursor });
-    }
-  }
-  return pages();
+export interface TicketPages extends AsyncIterable<Presented[]> {
+  /** set once iteration ended: more tickets matched than were exported */
+  truncated: boolean;
 }
 
-export function ticketCsvStream(pages: AsyncGenerator<Presented[]>, lang: Lang): Readable {
+export async function ticketPages(deps: Deps, actor: Actor, f: ListFilters, opts: { page?: number; max?: number } = {}): Promise<TicketPages> {
+  const tz = deps.config.timeZone;
+  const size = opts.page ?? PAGE;
+  const max = opts.max ?? TICKET_EXPORT_MAX;
+  const first = await listTickets(deps, actor, { ...f, limit: size, cursor: undefined });
+  const out: TicketPages = {
+    truncated: false,
+    async *[Symbol.asyncIterator]() {
+      let page = first;
+      let sent = 0;
+      for (;;) {
+        const items = page.items.slice(0, max - sent).map((t) => presentTicket(t, actor, deps.pii, tz));
+        sent += items.length;
+        if (items.length) yield items;
+        if (sent >= max && (page.nextCursor || items.length < page.items.length)) out.truncated = true;
+        if (!page.nextCursor || sent >= max) return;
+        page = await listTickets(deps, actor, { ...f, limit: size, cursor: page.nextCursor });
+      }
+    },
+  };
+  return out;
+}
+
+export function ticketCsvStream(pages: TicketPages, lang: Lang): Readable {
   async function* lines() {
     yield BOM + csvLine(TICKET_COLUMNS.map((c) => c[lang]));
     for await (const page of pages) yield page.map((t) => csvLine(TICKET_COLUMNS.map((c) => c.value(t)))).join('');
@@ -152,7 +163,7 @@ export function ticketCsvStream(pages: AsyncGenerator<Presented[]>, lang: Lang):
 }
 
 /** Streams the workbook row by row (exceljs WorkbookWriter): memory stays flat at 100,000 rows. */
-export function ticketXlsxStream(pages: AsyncGenerator<Presented[]>, lang: Lang): Readable {
+export function ticketXlsxStream(pages: TicketPages, lang: Lang): Readable {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(lang === 'zh' ? '工单' : 'Tickets');
@@ -165,7 +176,7 @@ export function ticketXlsxStream(pages: AsyncGenerator<Presented[]>, lang: Lang)
         n++;
       }
     }
-    if (n >= TICKET_EXPORT_MAX) ws.addRow({ id: lang === 'zh' ? `仅导出前 ${TICKET_EXPORT_MAX} 条，请缩小筛选范围` : `Only the first ${TICKET_EXPORT_MAX} tickets; narrow the filter` }).commit();
+    if (pages.truncated) ws.addRow({ id: lang === 'zh' ? `仅导出前 ${n} 条，请缩小筛选范围` : `Only the first ${n} tickets; narrow the filter` }).commit();
     ws.commit();
     await wb.commit();
   })().catch((err) => out.destroy(err));
