@@ -12,6 +12,10 @@ interface FormModalProps<T> {
   onCancel: () => void;
   /** Sends the values; a thrown error is shown in the modal, which stays open. */
   onSubmit: (values: T) => Promise<void>;
+  /** The submit button's text (default: Save). */
+  submitText?: ReactNode;
+  /** Dialog width in pixels (default 520). */
+  width?: number;
   children: ReactNode;
 }
 
@@ -19,7 +23,7 @@ interface FormModalProps<T> {
  * A create/edit dialog around an antd Form. The form wraps the whole dialog, so Enter in a
  * field submits it; each opening starts from `initialValues` (the content is destroyed on close).
  */
-export function FormModal<T extends object>({ open, title, testId, initialValues, onCancel, onSubmit, children }: FormModalProps<T>) {
+export function FormModal<T extends object>({ open, title, testId, initialValues, onCancel, onSubmit, submitText, width = 520, children }: FormModalProps<T>) {
   const t = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +48,7 @@ export function FormModal<T extends object>({ open, title, testId, initialValues
       afterOpenChange={(visible) => !visible && setError(null)}
       destroyOnHidden
       mask={{ closable: false }}
-      width={520}
+      width={width}
       modalRender={(dom) => (
         <Form<T>
           layout="vertical"
@@ -63,7 +67,7 @@ export function FormModal<T extends object>({ open, title, testId, initialValues
             {t('common.cancel')}
           </Button>
           <Button type="primary" htmlType="submit" loading={busy} data-testid={`${testId}-submit`}>
-            {t('common.save')}
+            {submitText ?? t('common.save')}
           </Button>
         </Flex>
       }

@@ -8,6 +8,8 @@ import { useLang, useT, type Lang } from '../i18n';
 import { canOpen, useMe, useSession } from '../session';
 import { regionName, useRegions } from '../reference-data';
 import { useShowError } from '../errors';
+import { api, type Page } from '../api';
+import type { Ticket } from '../types';
 import { navKeyOf, visibleNav } from './nav';
 
 const { Sider, Header, Content } = Layout;
@@ -131,8 +133,15 @@ function GlobalSearch() {
       value={value}
       onChange={(e) => setValue(e.target.value)}
       onPressEnter={() => {
-        const q = value.trim();
-        navigate(q ? `/tickets?q=${encodeURIComponent(q)}` : '/tickets');
+        const q = value.trim().replace(/[\s-]/g, '');
+        if (!q) return navigate('/tickets');
+        // a ticket id that matches exactly one ticket opens it; anything else lists the matches
+        const list = `/tickets?q=${encodeURIComponent(q)}`;
+        if (!/^\d{1,12}$/.test(q)) return navigate(list);
+        api.get<Page<Ticket>>('/api/v1/tickets', { q, limit: 2, order: 'newest' }).then(
+          (page) => navigate(page.items.length === 1 && String(page.items[0].id) === q ? `/tickets/${q}` : list),
+          () => navigate(list),
+        );
       }}
       prefix={<SearchOutlined />}
       placeholder={t('header.searchPlaceholder')}

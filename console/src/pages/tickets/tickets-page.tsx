@@ -1,16 +1,216 @@
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Tag } from 'antd';
-import { AreaPlaceholder } from '../../components/page';
-import { useT } from '../../i18n';
+import { Button, Card, Empty, Flex, Input, Select, Typography } from 'antd';
+import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { useT, type MessageKey } from '../../i18n';
+import { useMe } from '../../session';
+import { regionName, useRegions } from '../../reference-data';
+import { Page } from '../../components/page';
+import { LoadError } from '../../components/load-error';
+import { GRADES, TICKET_STATUSES } from '../../types';
+import { useTicketList } from '../../components/tickets/ticket-list';
+import { ColumnChooser, TicketTable, useColumnChoice } from '../../components/tickets/ticket-table';
+import { categorySelectOptions } from '../../components/tickets/categories';
+import { useDepartments } from '../../components/tickets/departments';
 
-/** The ticket list; `?q=` carries the top bar's search (ticket id or phone number). */
+/** The filters of the list, all in the address (so a search can be shared and survives reload). */
+const FILTERS = ['q', 'status', 'grade', 'clock', 'category', 'region', 'department', 'order'] as const;
+type Filter = (typeof FILTERS)[number];
+
+/** A phone number or ticket id as the server accepts them in `q`. */
+const QUERY_PATTERN = /^(\+?\d{5,15}|\d{1,12})$/;
+
+/**
+ * Every ticket in scope (`GET /api/v1/tickets`) with filters on status, grade, clock state,
+ * category, region and department, a search by ticket id or phone number (`?q=`, also the top
+ * bar's search), the user's choice of columns, and paging by cursor.
+ */
 export default function TicketsPage() {
   const t = useT();
-  const [params] = useSearchParams();
-  const q = params.get('q') ?? '';
+  const me = useMe();
+  const regions = useRegions();
+  const departments = useDepartments();
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<Filter, string>;
+  const [search, setSearch] = useState(filters.q);
+  useEffect(() => setSearch(filters.q), [filters.q]);
+  const [columns, setColumns] = useColumnChoice('netcare.tickets.columns', ['id', 'due', 'status', 'grade', 'category', 'customer', 'place', 'department', 'reportedAt']);
+
+  const q = filters.q.trim().replace(/[\s-]/g, '');
+  const badQuery = q !== '' && !QUERY_PATTERN.test(q);
+  const query = useMemo(() => ({
+    q: badQuery ? undefined : q,
+    status: filters.status,
+    grade: filters.grade,
+    clock: filters.clock,
+    category: filters.category,
+    region: filters.region,
+    department: filters.department,
+    order: filters.order || 'newest',
+  }), [q, badQuery, filters.status, filters.grade, filters.clock, filters.category, filters.region, filters.department, filters.order]);
+  const list = useTicketList(query);
+
+  const set = (f: Filter, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(f, value);
+    else next.delete(f);
+    setParams(next, { replace: true });
+  };
+  const statusValue = filters.status ? filters.status.split(',') : [];
+  const childRegions = (regions ?? []).filter((r) => r.parentId !== null);
+  const departmentOptions = (departments ?? [])
+    .filter((d) => !filters.region || d.regionId === filters.region)
+    .map((d) => ({ value: d.id, label: d.name }));
+  const anyFilter = FILTERS.some((f) => f !== 'order' && filters[f]);
+
   return (
-    <AreaPlaceholder title={t('tickets.title')} text={t('tickets.empty')} testId="page-tickets">
-      {q && <Tag data-testid="tickets-query">{t('tickets.query', { q })}</Tag>}
-    </AreaPlaceholder>
+    <Page
+      title={t('tickets.title')}
+      testId="page-tickets"
+      extra={
+        <>
+          <ColumnChooser value={columns} onChange={setColumns} />
+          <Button icon={<ReloadOutlined />} onClick={list.reload} loading={list.refreshing} data-testid="tickets-refresh">{t('common.refresh')}</Button>
+        </>
+      }
+    >
+      <Card size="small" style={{ marginBottom: 16 }}>
+        <Flex gap={8} wrap align="center" data-testid="tickets-filters">
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            placeholder={t('header.searchPlaceholder')}
+            aria-label={t('header.searchLabel')}
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              if (!e.target.value) set('q', undefined);
+            }}
+            onPressEnter={() => set('q', search.trim() || undefined)}
+            status={badQuery ? 'error' : undefined}
+            style={{ width: 220 }}
+            data-testid="tickets-search"
+          />
+          <Select
+            mode="multiple"
+            allowClear
+            maxTagCount="responsive"
+            placeholder={t('column.status')}
+            aria-label={t('column.status')}
+            value={statusValue}
+            onChange={(v: string[]) => set('status', v.join(','))}
+            options={[
+              { value: 'open', label: t('tickets.open') },
+              ...TICKET_STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) })),
+            ]}
+            style={{ width: 220 }}
+            data-testid="tickets-status"
+          />
+          <Select
+            allowClear
+            placeholder={t('column.grade')}
+            aria-label={t('column.grade')}
+            value={filters.grade || undefined}
+            onChange={(v?: string) => set('grade', v)}
+            options={GRADES.map((g) => ({ value: g, label: t(`grade.${g}` as MessageKey) }))}
+            style={{ width: 110 }}
+            data-testid="tickets-grade"
+          />
+          <Select
+            allowClear
+            placeholder={t('tickets.clock')}
+            aria-label={t('tickets.clock')}
+            value={filters.clock || undefined}
+            onChange={(v?: string) => set('clock', v)}
+            options={[
+              { value: 'warned', label: t('clockLevel.warned') },
+              { value: 'breached', label: t('clockLevel.breached') },
+            ]}
+            style={{ width: 110 }}
+            data-testid="tickets-clock"
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'search' }}
+            placeholder={t('column.category')}
+            aria-label={t('column.category')}
+            value={filters.category || undefined}
+            onChange={(v?: string) => set('category', v)}
+            options={categorySelectOptions(t)}
+            style={{ width: 170 }}
+            data-testid="tickets-category"
+          />
+          {childRegions.length > 1 && (
+            <Select
+              allowClear
+              placeholder={t('column.region')}
+              aria-label={t('column.region')}
+              value={filters.region || undefined}
+              onChange={(v?: string) => {
+                const next = new URLSearchParams(params);
+                if (v) next.set('region', v);
+                else next.delete('region');
+                next.delete('department');
+                setParams(next, { replace: true });
+              }}
+              options={childRegions.map((r) => ({ value: r.id, label: regionName(regions, r.id) }))}
+              style={{ width: 110 }}
+              data-testid="tickets-region"
+            />
+          )}
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('column.department')}
+            aria-label={t('column.department')}
+            value={filters.department || undefined}
+            onChange={(v?: string) => set('department', v)}
+            options={departmentOptions}
+            style={{ width: 160 }}
+            data-testid="tickets-department"
+          />
+          <Select
+            aria-label={t('tickets.order')}
+            value={filters.order || 'newest'}
+            onChange={(v: string) => set('order', v === 'newest' ? undefined : v)}
+            options={[
+              { value: 'newest', label: t('tickets.orderNewest') },
+              { value: 'due', label: t('tickets.orderDue') },
+            ]}
+            style={{ width: 130 }}
+            data-testid="tickets-order"
+          />
+          {anyFilter && (
+            <Button type="link" onClick={() => setParams(new URLSearchParams(), { replace: true })} data-testid="tickets-reset">
+              {t('common.reset')}
+            </Button>
+          )}
+        </Flex>
+        {badQuery && <Typography.Text type="danger" style={{ display: 'block', marginTop: 8 }}>{t('tickets.badQuery')}</Typography.Text>}
+      </Card>
+      <LoadError error={list.error} onRetry={list.reload} testId="tickets-load-error" />
+      <Card styles={{ body: { padding: 0 } }}>
+        <TicketTable
+          items={list.items}
+          columns={columns}
+          loading={list.loading}
+          testId="tickets-table"
+          empty={<Empty description={anyFilter ? t('tickets.noneMatching') : t('tickets.none')} />}
+          footer={
+            <Flex justify="space-between" align="center">
+              <Typography.Text type="secondary" data-testid="tickets-count">
+                {t(list.more ? 'tickets.shownMore' : 'common.total', { n: list.items.length })}
+              </Typography.Text>
+              {list.more ? (
+                <Button onClick={list.loadMore} loading={list.loadingMore} data-testid="tickets-more">{t('common.loadMore')}</Button>
+              ) : (
+                list.items.length > 0 && <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+              )}
+            </Flex>
+          }
+        />
+      </Card>
+      {me.user.role === 'auditor' && <Typography.Text type="secondary">{t('tickets.readOnly')}</Typography.Text>}
+    </Page>
   );
 }

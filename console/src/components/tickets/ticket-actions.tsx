@@ -1,0 +1,109 @@
+import { useState, type ReactNode } from 'react';
+import { Button, Dropdown, Flex, type MenuProps } from 'antd';
+import {
+  AimOutlined, CheckCircleOutlined, CommentOutlined, DownOutlined, EditOutlined, PhoneOutlined, RiseOutlined,
+  RollbackOutlined, SendOutlined, ShareAltOutlined, SmileOutlined, SolutionOutlined, StopOutlined,
+} from '@ant-design/icons';
+import { useT, type MessageKey } from '../../i18n';
+import { useMe } from '../../session';
+import type { StepAnswer, Ticket } from '../../types';
+import { availableSteps, type StepType } from './workflow';
+import { StepModal, type StepValues } from './step-modal';
+
+export const STEP_ICONS: Record<StepType, ReactNode> = {
+  resolved_at_intake: <CheckCircleOutlined />,
+  dispatched: <SendOutlined />,
+  triaged: <AimOutlined />,
+  forwarded: <ShareAltOutlined />,
+  escalated: <RiseOutlined />,
+  department_replied: <SolutionOutlined />,
+  noc_replied: <SolutionOutlined />,
+  customer_contacted: <PhoneOutlined />,
+  followed_up: <SmileOutlined />,
+  closed: <StopOutlined />,
+  reopened: <RollbackOutlined />,
+  noted: <EditOutlined />,
+};
+
+/** Which open step is the one the ticket waits for: shown as the primary button. */
+function primaryStep(steps: StepType[], ticket: Ticket): StepType | undefined {
+  const order: StepType[] = ticket.status === 'new'
+    ? ['dispatched']
+    : ticket.status === 'dispatched'
+      ? ['triaged']
+      : ['department_replied', 'noc_replied', 'customer_contacted', 'followed_up', 'closed'];
+  return order.find((s) => steps.includes(s));
+}
+
+/** Steps that are rarely the point: kept in the "more" menu (re-grading after triage, notes, reopening). */
+function minor(s: StepType, ticket: Ticket): boolean {
+  return s === 'noted' || s === 'reopened' || (s === 'triaged' && ticket.status !== 'dispatched');
+}
+
+/**
+ * The steps the signed-in user may take on the ticket now (the console's copy of the server's
+ * rules), as buttons; each opens its form. Noting and reopening sit in a "more" menu when there
+ * are several buttons. Shows nothing for a read-only viewer.
+ */
+export function TicketActions({ ticket, onDone, size = 'middle', compact = false }: {
+  ticket: Ticket;
+  onDone: (answer: StepAnswer) => void;
+  size?: 'small' | 'middle';
+  /** queues: the primary step as a button, the others in a menu */
+  compact?: boolean;
+}) {
+  const t = useT();
+  const me = useMe();
+  const [open, setOpen] = useState<StepType | null>(null);
+  const [preset, setPreset] = useState<StepValues | undefined>(undefined);
+  const steps = availableSteps(ticket, { role: me.user.role, departmentId: me.user.departmentId });
+  if (steps.length === 0) return null;
+
+  const primary = primaryStep(steps, ticket);
+  const start = (type: StepType, values?: StepValues) => {
+    setPreset(values);
+    setOpen(type);
+  };
+  const label = (s: StepType) => (s === 'triaged' && ticket.status !== 'dispatched' ? t('step.triaged.again') : t(`step.${s}` as MessageKey));
+  const secondary = steps.filter((s) => s !== primary);
+  const inMenu = compact ? secondary : secondary.filter((s) => minor(s, ticket));
+  const asButtons = compact ? [] : secondary.filter((s) => !inMenu.includes(s));
+  const menu: MenuProps = {
+    items: inMenu.map((s) => ({ key: s, icon: STEP_ICONS[s], label: <span data-testid={`action-${s}`}>{label(s)}</span> })),
+    onClick: ({ key }) => start(key as StepType),
+  };
+
+  return (
+    <>
+      <Flex gap={8} wrap data-testid="ticket-actions">
+        {primary && (
+          <Button type="primary" size={size} icon={STEP_ICONS[primary]} onClick={() => start(primary)} data-testid={`action-${primary}`}>
+            {label(primary)}
+          </Button>
+        )}
+        {asButtons.map((s) => (
+          <Button key={s} size={size} icon={STEP_ICONS[s]} onClick={() => start(s)} data-testid={`action-${s}`}>
+            {label(s)}
+          </Button>
+        ))}
+        {inMenu.length > 0 && (
+          <Dropdown menu={menu} trigger={['click']}>
+            <Button size={size} icon={compact ? undefined : <CommentOutlined />} data-testid="action-more">
+              {compact ? <DownOutlined /> : <>{t('step.more')} <DownOutlined /></>}
+            </Button>
+          </Dropdown>
+        )}
+      </Flex>
+      <StepModal
+        ticket={ticket}
+        type={open}
+        preset={preset}
+        onClose={() => setOpen(null)}
+        onDone={(answer) => {
+          setOpen(null);
+          onDone(answer);
+        }}
+      />
+    </>
+  );
+}
