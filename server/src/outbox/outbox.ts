@@ -6,7 +6,12 @@ export type OutboxTopic = `ticket.${string}` | `clock.${string}` | `hotspot.${st
 /**
  * Queues a message for delivery after commit. Call inside the transaction that makes the
  * change: the message exists exactly when the change does (no lost or phantom events).
+ * Besides the outbox row it marks the row pending, so the delivery loop turns it into
+ * deliveries (fan-out.ts) whatever order concurrent transactions commit in.
  */
 export async function addOutbox(trx: Q, msg: { topic: OutboxTopic; ticketId?: number | null; payload: unknown; at: number }): Promise<void> {
-  await trx.insertInto('outbox').values({ topic: msg.topic, ticketId: msg.ticketId ?? null, payload: JSON.stringify(msg.payload), createdAt: msg.at }).execute();
+  const row = await trx.insertInto('outbox')
+    .values({ topic: msg.topic, ticketId: msg.ticketId ?? null, payload: JSON.stringify(msg.payload), createdAt: msg.at })
+    .returning('id').executeTakeFirstOrThrow();
+  await trx.insertInto('outboxPending').values({ outboxId: row.id, ticketId: msg.ticketId ?? 0 }).execute();
 }
