@@ -17,6 +17,7 @@ import { getIssue, listIssues } from './issues-repository.ts';
 import { getCell, neighboursOf } from './cells-repository.ts';
 import { findIssues } from './lookup.ts';
 import { presentCell, presentFoundIssue, presentIssue } from './present.ts';
+import { hotspotsAtCells } from '../hotspots/query.ts';
 
 /** Who may import reference data (DESIGN §11: admin or api). */
 const IMPORTERS: readonly Role[] = ['admin', 'api'];
@@ -102,7 +103,8 @@ export function networkRoutes(app: FastifyInstance, deps: Deps): void {
         at: toIso(atMs, tz),
         issues: r.issues.map((i) => presentFoundIssue(i, tz)),
         cells: r.cells.map((c) => presentCell(c, tz)),
-        hotspots: [],
+        // open hotspots at these cells and their neighbours (§3 step 1, §4: shown at intake)
+        hotspots: await hotspotsAtCells(deps.db.kysely, { cellIds: r.cells.map((c) => c.id), neighbours: true, regionIds: scope }, tz),
       };
     },
   });
