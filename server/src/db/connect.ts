@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import type { Database } from './database.ts';
+import { groupCommitter } from './group-commit.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -11,7 +12,37 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   engine: Engine;
+  /**
+   * Runs a write in a transaction of its own (PostgreSQL) or, on SQLite, group-committed with
+   * the writes waiting beside it (db/group-commit.ts). Resolves after the commit is durable.
+   */
+  write<T>(fn: (q: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * better-sqlite3 with a cache of prepared statements: Kysely prepares every query it runs, and
+ * preparing costs more than running most of ours. A statement still being iterated is busy: then
+ * a fresh one is prepared.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (text: string) => {
+        const hit = cache.get(text);
+        if (hit && !hit.busy) return hit;
+        const stmt = target.prepare(text);
+        if (cache.size >= 2000) cache.clear();
+        cache.set(text, stmt);
+        return stmt;
+      };
+    },
+  });
 }
 
 // int8 (bigint) columns hold epoch milliseconds and ids: both fit a JS number exactly.
@@ -20,7 +51,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 /** Opens `sqlite:PATH` (WAL, synchronous=FULL, foreign keys on) or `postgres://…`. */
-export function openDb(url: string, opts: { poolSize?: number } = {}): Db {
+export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEvent) => void } = {}): Db {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -31,8 +62,8 @@ export function openDb(url: string, opts: { poolSize?: number } = {}): Db {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
-    return { kysely, engine: 'sqlite', close: () => kysely.destroy() };
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()], log: opts.log });
+    return { kysely, engine: 'sqlite', write: groupCommitter(kysely), close: () => kysely.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
@@ -43,8 +74,8 @@ export function openDb(url: string, opts: { poolSize?: number } = {}): Db {
       query_timeout: 30000,
     });
     pool.on('error', () => { /* idle client lost; the pool replaces it on next use */ });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-    return { kysely, engine: 'postgres', close: () => kysely.destroy() };
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()], log: opts.log });
+    return { kysely, engine: 'postgres', write: (fn) => kysely.transaction().execute(fn), close: () => kysely.destroy() };
   }
   throw new Error(`NETCARE_DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:…`);
 }

@@ -20,7 +20,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: IntakeInput,
   const earlier = await replay();
   if (earlier) return { ticket: earlier, replayed: true };
   try {
-    const ticket = await k.transaction().execute(async (trx) => {
+    const ticket = await deps.db.write(async (trx) => {
       const now = deps.clock.now();
       const t = await insertTicket(trx, deps, actor, input, now);
       if (idempotencyKey) await trx.insertInto('idempotencyKey').values({ actor: actor.name, key: idempotencyKey, ticketId: t.id, createdAt: now }).execute();

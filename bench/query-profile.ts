@@ -1,0 +1,52 @@
+/**
+ * Where intake spends its database time: runs N intakes in-process on a fresh database with
+ * demo data and prints the statements with the most total time.
+ *   node bin/run-ts.mjs bench/query-profile.ts [--tickets 500] [--pg URL]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flags } from './lib/server.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { openDb } from '../server/src/db/connect.ts';
+import { migrate } from '../server/src/db/migrate.ts';
+import { bootstrap } from '../server/src/demo/bootstrap.ts';
+import { systemClock } from '../server/src/shared/clock.ts';
+import { testPii } from '../server/src/pii/pii.ts';
+import { actorFor } from '../server/src/auth/authenticate.ts';
+import { createTicket } from '../server/src/tickets/create-ticket.ts';
+import { demoCells } from '../server/src/network/demo.ts';
+import { DEMO_CITIES } from '../server/src/demo/organisation.ts';
+
+const f = flags();
+const n = Number(f.tickets ?? 500);
+const dir = mkdtempSync(join(tmpdir(), 'netcare-qprof-'));
+const config = loadConfig({ NETCARE_DATA_DIR: dir, NETCARE_DATABASE_URL: f.pg ?? `sqlite:${join(dir, 'db.sqlite')}`, NETCARE_ADMIN_PASSWORD: 'bench-password-1', NETCARE_DEMO: '1' });
+const stats = new Map<string, { n: number; ms: number }>();
+let recording = false;
+const db = openDb(config.databaseUrl, {
+  log: (e) => {
+    if (!recording) return;
+    const key = e.query.sql.replace(/\s+/g, ' ').slice(0, 160);
+    const s = stats.get(key) ?? { n: 0, ms: 0 };
+    s.n++; s.ms += e.queryDurationMillis;
+    stats.set(key, s);
+  },
+});
+await migrate(db);
+const deps = { db, config, clock: systemClock, pii: testPii() };
+await bootstrap(deps, { log: (m) => process.stderr.write(`${m}\n`) });
+const u = await db.kysely.selectFrom('appUser').selectAll().where('username', '=', 'agent').executeTakeFirstOrThrow();
+const actor = await actorFor(db.kysely, { kind: 'user', id: u.id, name: u.username, role: u.role, regionId: u.regionId, departmentId: u.departmentId });
+const cells = demoCells(DEMO_CITIES[0]).map((c) => c.cellId);
+recording = true;
+const t0 = performance.now();
+for (let i = 0; i < n; i++) {
+  await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `139${String(i).padStart(8, '0')}` }, category: 'network.call_drop', cellId: cells[(i * 31) % cells.length], description: 'x' }, null);
+}
+const ms = performance.now() - t0;
+recording = false;
+const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+console.log(JSON.stringify({ tickets: n, msPerTicket: +(ms / n).toFixed(2), dbMsPerTicket: +([...stats.values()].reduce((a, s) => a + s.ms, 0) / n).toFixed(2), statementsPerTicket: +([...stats.values()].reduce((a, s) => a + s.n, 0) / n).toFixed(1) }));
+for (const [sql, s] of rows) console.log(`${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(6)}×  ${sql}`);
+await db.close();

@@ -1,0 +1,61 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
+
+interface Job { fn: (q: Kysely<Database>) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void }
+
+/** How many waiting writes one commit takes at most. */
+const MAX_BATCH = 256;
+
+/**
+ * Group commit for SQLite (issue 8): SQLite has one writer and every durable commit costs an
+ * fsync, so writes submitted while a commit is in flight wait and then share the next
+ * transaction, each inside its own savepoint. A failing write rolls back to its savepoint
+ * alone and rejects; the others commit together, and each promise resolves only after the
+ * COMMIT (with synchronous=FULL) has returned: acknowledged means on disk. Under no load a
+ * write runs at once in a transaction of its own, so latency is unchanged.
+ */
+export function groupCommitter(kysely: Kysely<Database>): <T>(fn: (q: Kysely<Database>) => Promise<T>) => Promise<T> {
+  const queue: Job[] = [];
+  let running = false;
+
+  const drain = async () => {
+    running = true;
+    while (queue.length) {
+      const batch = queue.splice(0, MAX_BATCH);
+      const done: { job: Job; value: unknown }[] = [];
+      try {
+        await kysely.connection().execute(async (conn) => {
+          await sql`begin`.execute(conn);
+          try {
+            for (const job of batch) {
+              await sql`savepoint w`.execute(conn);
+              try {
+                const value = await job.fn(conn);
+                await sql`release w`.execute(conn);
+                done.push({ job, value });
+              } catch (err) {
+                await sql`rollback to w`.execute(conn);
+                await sql`release w`.execute(conn);
+                job.reject(err);
+              }
+            }
+            await sql`commit`.execute(conn);
+          } catch (err) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw err;
+          }
+        });
+        for (const d of done) d.job.resolve(d.value);
+      } catch (err) {
+        // the commit itself failed: nothing of this batch was acknowledged
+        for (const d of done) d.job.reject(err);
+      }
+    }
+    running = false;
+  };
+
+  return <T>(fn: (q: Kysely<Database>) => Promise<T>) => new Promise<T>((resolve, reject) => {
+    queue.push({ fn, resolve, reject });
+    if (!running) void drain();
+  });
+}
