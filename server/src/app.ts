@@ -24,6 +24,7 @@ import { kpiRoutes } from './kpis/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { tmf621Routes } from './tmf621/routes.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -92,6 +93,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   importRoutes(app, deps);
   slaRoutes(app, deps);
   notificationRoutes(app, deps);
+  tmf621Routes(app, deps);
 
   if (opts.console !== false) await serveConsole(app);
   else app.setNotFoundHandler((req, reply) => reply.status(404).send(noRouteBody(req.method, req.url)));
