@@ -1,6 +1,6 @@
 import type { Db } from '../../src/db/connect.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { TEST_PASSWORD } from '../helpers/app.ts';
+import { newSessionToken, sha256 } from '../../src/auth/tokens.ts';
 import { toIso } from '../../src/shared/time.ts';
 
 /** Builders and probes for the history-import tests (DESIGN §11). */
@@ -155,7 +155,7 @@ export function shuffled<T>(list: readonly T[], seed: number): T[] {
 /**
  * Everything the rules derive about the tickets, by externalId, independent of ids and of when
  * it was computed: flags, grade, proposal, status, hotspot group (as the externalIds sharing it),
- * every clock (times and outcome at `refNow`) and the history apart from system-recorded rows.
+ * every clock (times and outcome at `refNow`) and the history apart from system-recorded rows and `created`.
  */
 export async function derivedState(db: Db, refNow: number): Promise<Record<string, unknown>> {
   const k = db.kysely;
@@ -164,7 +164,8 @@ export async function derivedState(db: Db, refNow: number): Promise<Record<strin
   const groups = new Map<number, string[]>();
   for (const t of tickets) if (t.hotspotId != null) groups.set(t.hotspotId, [...(groups.get(t.hotspotId) ?? []), t.externalId!]);
   const clocks = await k.selectFrom('ticketClock').selectAll().orderBy('ticketId').orderBy('round').orderBy('clock').execute();
-  const events = await k.selectFrom('ticketEvent').selectAll().where('actorRole', '!=', 'system').orderBy('ticketId').orderBy('id').execute();
+  // the steps people took; `created` is attributed to whoever took the ticket in (agent, or import:<caller>)
+  const events = await k.selectFrom('ticketEvent').selectAll().where('actorRole', '!=', 'system').where('type', '!=', 'created').orderBy('ticketId').orderBy('id').execute();
   const out: Record<string, any> = {};
   for (const t of tickets) {
     out[t.externalId!] = {
@@ -192,21 +193,31 @@ export async function derivedState(db: Db, refNow: number): Promise<Record<strin
   return out;
 }
 
-/** Live requests as demo users while the test clock jumps around: signs in again when the session would have lapsed. */
+/**
+ * Live requests as demo users while the test clock jumps around: each user gets a session made
+ * for the test (valid across every time the scenario visits, so no sign-in per jump), and a 429
+ * from the rate limits is waited out.
+ */
 export function liveClient(t: TestApp) {
-  const sessions = new Map<string, { token: string; at: number }>();
+  const tokens = new Map<string, string>();
   const token = async (user: string) => {
-    const now = t.clock.now();
-    const s = sessions.get(user);
-    if (s && s.at <= now && now - s.at < 11 * HOUR) return s.token;
-    const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: user, password: TEST_PASSWORD } });
-    if (r.statusCode !== 200) throw new Error(`login ${user}: ${r.statusCode} ${r.body}`);
-    sessions.set(user, { token: r.json().token, at: now });
-    return r.json().token as string;
+    let tok = tokens.get(user);
+    if (!tok) {
+      const k = t.deps.db.kysely;
+      const u = await k.selectFrom('appUser').select('id').where('username', '=', user).executeTakeFirstOrThrow();
+      tok = newSessionToken();
+      await k.insertInto('session').values({ tokenHash: sha256(tok), userId: u.id, createdAt: at('2026-01-01T00:00:00Z'), expiresAt: at('2027-01-01T00:00:00Z') }).execute();
+      tokens.set(user, tok);
+    }
+    return tok;
   };
   return {
     async post(user: string, url: string, payload: unknown) {
-      return t.app.inject({ method: 'POST', url, payload: payload as any, headers: { authorization: `Bearer ${await token(user)}` } });
+      for (;;) {
+        const r = await t.app.inject({ method: 'POST', url, payload: payload as any, headers: { authorization: `Bearer ${await token(user)}` } });
+        if (r.statusCode !== 429) return r;
+        await new Promise((done) => setTimeout(done, 1000 * (r.json().details?.retryAfterSeconds ?? 1)));
+      }
     },
     /**
      * Replays one row through the live API in event time: intake at reportedAt, then each
