@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { appendAudit } from '../audit/repository.ts';
 import { parseIso, toIso } from '../shared/time.ts';
 import type { Actor } from '../access/actor.ts';
@@ -134,6 +135,16 @@ export async function findAlarm(c: Ctx, id: number): Promise<AlarmRow | undefine
  * it updates and extends the open issue (created false). A clearing message closes the issue.
  */
 export async function raiseAlarm(c: Ctx, b: AlarmFields): Promise<{ created: boolean; alarm: AlarmRow }> {
+  try {
+    return await raiseOnce(c, b);
+  } catch (err) {
+    // two pushes of one externalAlarmId at once: the loser's insert breaks the unique index; again, it finds the winner's alarm
+    if (b.externalAlarmId && isUniqueViolation(err)) return raiseOnce(c, b);
+    throw err;
+  }
+}
+
+async function raiseOnce(c: Ctx, b: AlarmFields): Promise<{ created: boolean; alarm: AlarmRow }> {
   const now = c.deps.clock.now();
   const raisedAt = time('alarmRaisedTime', b.alarmRaisedTime)!;
   const sev = severity(b.perceivedSeverity)!;

@@ -155,22 +155,36 @@ const inWindow = <QB extends { where: (...a: any[]) => any }>(q: QB, f: WindowFi
   return out;
 };
 
-/** Issues covering any of these cells whose window [startsAt, endsAt) holds `at`: the cell link index, then the window. */
-export async function issuesOnCells(db: Q, cellIds: readonly string[], f: WindowFilter): Promise<NetworkIssue[]> {
-  if (cellIds.length === 0) return [];
+/** Issues by id, with their cells (in no particular order; unknown ids are skipped). */
+export async function getIssues(db: Q, ids: readonly number[]): Promise<NetworkIssue[]> {
   const rows: Row[] = [];
-  for (const part of chunks([...new Set(cellIds)])) {
-    const q = db.selectFrom('networkIssue').select([...ISSUE_COLUMNS])
-      .where('networkIssue.id', 'in', db.selectFrom('networkIssueCell').select('networkIssueCell.issueId').where('networkIssueCell.cellId', 'in', part));
-    rows.push(...((await inWindow(q, f).execute()) as Row[]));
+  for (const part of chunks([...new Set(ids)])) {
+    rows.push(...((await db.selectFrom('networkIssue').select([...ISSUE_COLUMNS]).where('networkIssue.id', 'in', part).execute()) as Row[]));
   }
-  const seen = new Set<number>();
-  return withCells(db, rows.filter((r) => (seen.has(Number(r.id)) ? false : (seen.add(Number(r.id)), true))));
+  return withCells(db, rows);
 }
 
-/** Issues with a circle touching one issue-grid square, active at `at` (candidates: the caller checks the distance). */
-export async function issuesInSquare(db: Q, gridKey: number, f: WindowFilter): Promise<NetworkIssue[]> {
+/**
+ * Ids of the issues listing any of these cells whose window [startsAt, endsAt) holds `at`:
+ * a primary-key range on network_issue_cell(cell_id), then each issue's row for its window.
+ */
+export async function issueIdsOnCells(db: Q, cellIds: readonly string[], f: WindowFilter): Promise<number[]> {
+  const out = new Set<number>();
+  for (const part of chunks([...new Set(cellIds)])) {
+    const q = db.selectFrom('networkIssueCell').innerJoin('networkIssue', 'networkIssue.id', 'networkIssueCell.issueId')
+      .select('networkIssue.id').where('networkIssueCell.cellId', 'in', part);
+    for (const r of await inWindow(q, f).execute()) out.add(Number(r.id));
+  }
+  return [...out];
+}
+
+/**
+ * Circles touching one square of the issue grid whose window holds `at`: only id and circle, so
+ * the caller checks the exact distance before loading whole issues.
+ */
+export async function circlesInSquare(db: Q, gridKey: number, f: WindowFilter): Promise<{ id: number; lon: number; lat: number; radiusM: number }[]> {
   const q = db.selectFrom('networkIssueGrid').innerJoin('networkIssue', 'networkIssue.id', 'networkIssueGrid.issueId')
-    .select([...ISSUE_COLUMNS]).where('networkIssueGrid.gridKey', '=', gridKey);
-  return withCells(db, (await inWindow(q, f).execute()) as Row[]);
+    .select(['networkIssue.id', 'networkIssue.circleLon', 'networkIssue.circleLat', 'networkIssue.circleRadiusM'])
+    .where('networkIssueGrid.gridKey', '=', gridKey);
+  return (await inWindow(q, f).execute()).map((r) => ({ id: Number(r.id), lon: r.circleLon!, lat: r.circleLat!, radiusM: r.circleRadiusM! }));
 }

@@ -1,6 +1,6 @@
 import type { Q } from '../db/types.ts';
 import { type Cell, cellsInSquares, cellsOfSite, chunks, getCells } from './cells-repository.ts';
-import { type NetworkIssue, type WindowFilter, issuesInSquare, issuesOnCells } from './issues-repository.ts';
+import { type NetworkIssue, type WindowFilter, circlesInSquare, getIssues, issueIdsOnCells } from './issues-repository.ts';
 import { CELL_GRID, ISSUE_GRID, circleBox, distanceM, gridBlock, gridKey, gridKeysOfBox } from './geo.ts';
 
 /** How far from a lon/lat the lookup looks for the serving site (DESIGN §3 step 1). */
@@ -63,8 +63,8 @@ export async function findIssues(db: Q, q: FindIssuesQuery): Promise<{ issues: F
   if (q.category && !isNetworkCategory(q.category)) return { issues: [], cells };
 
   const f: WindowFilter = { at: q.at, regionIds: scope, kinds: q.kinds };
-  const found = new Map<number, FoundIssue>();
-  for (const i of await issuesOnCells(db, cells.map((c) => c.id), f)) found.set(i.id, { ...i, matchedBy: ['cell'] });
+  const matched = new Map<number, ('cell' | 'circle')[]>();
+  for (const id of await issueIdsOnCells(db, cells.map((c) => c.id), f)) matched.set(id, ['cell']);
 
   // circles: around the point, or around each named cell when there is no point
   const points: [number, number][] = hasPoint ? [[q.lon!, q.lat!]] : cells.map((c) => [c.lon, c.lat]);
@@ -74,14 +74,15 @@ export async function findIssues(db: Q, q: FindIssuesQuery): Promise<{ issues: F
     squares.set(k, [...(squares.get(k) ?? []), p]);
   }
   for (const [key, pts] of squares) {
-    for (const i of await issuesInSquare(db, key, f)) {
-      const c = i.circle!;
+    for (const c of await circlesInSquare(db, key, f)) {
       if (!pts.some(([lon, lat]) => distanceM(lon, lat, c.lon, c.lat) <= c.radiusM)) continue;
-      const had = found.get(i.id);
-      if (had) { if (!had.matchedBy.includes('circle')) had.matchedBy.push('circle'); } else found.set(i.id, { ...i, matchedBy: ['circle'] });
+      const how = matched.get(c.id);
+      if (!how) matched.set(c.id, ['circle']); else if (!how.includes('circle')) how.push('circle');
     }
   }
-  const issues = [...found.values()].sort((a, b) => b.startsAt - a.startsAt || b.id - a.id);
+  const issues = (await getIssues(db, [...matched.keys()]))
+    .map((i): FoundIssue => ({ ...i, matchedBy: matched.get(i.id)! }))
+    .sort((a, b) => b.startsAt - a.startsAt || b.id - a.id);
   return { issues, cells };
 }
 

@@ -184,6 +184,15 @@ eachEngine('network: TMF642 alarm feed', (ctx) => {
     assert.equal((await patch(nb, nbAlarm.json().id, {})).statusCode, 400);
   });
 
+  it('two pushes of one new alarm at the same time make one alarm and one outage', async () => {
+    const body = alarm({ externalAlarmId: 'nms-zj-race', alarmedObject: { id: 'hz-0002' } });
+    const [x, y] = await Promise.all([push(hz, body), push(hz, body)]);
+    assert.deepEqual([x.statusCode, y.statusCode].sort(), [200, 201]);
+    assert.equal(x.json().id, y.json().id);
+    const issues = await ctx.db.kysely.selectFrom('networkIssue').select('id').where('externalAlarmId', '=', 'nms-zj-race').execute();
+    assert.equal(issues.length, 1);
+  });
+
   it('answers role and sign-in failures in the TMF shape', async () => {
     const noc = await t.as('noc', { method: 'POST', url: BASE, payload: alarm() });
     assert.equal(noc.statusCode, 403);
