@@ -25,6 +25,9 @@ import { importRoutes } from './imports/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { tmf621Routes } from './tmf621/routes.ts';
+import { loadSecuritySettings, type SecuritySettings } from './security/settings.ts';
+import { installSecurityHeaders } from './security/headers.ts';
+import { installRateLimits } from './security/rate-limit.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -34,6 +37,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** serve the console bundle from console/dist (off in API tests) */
   console?: boolean;
+  /** rate limits and retention (security/settings.ts); read from the environment when absent */
+  security?: SecuritySettings;
 }
 
 /** Builds the HTTP server: plugins, hooks, every domain's routes. Does not listen. */
@@ -62,12 +67,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    return payload;
-  });
+  // security headers and rate limits (issue 9, security/)
+  installSecurityHeaders(app, { hsts: deps.config.secureCookies });
+  const limits = installRateLimits(app, (opts.security ?? loadSecuritySettings()).rateLimit);
 
   await app.register(cookie);
   await app.register(swagger, {
@@ -79,6 +81,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installAuthentication(app, deps);
+  limits.afterAuthentication();
 
   healthRoutes(app, deps, metrics);
   authRoutes(app, deps);

@@ -45,6 +45,14 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   });
 }
 
+/** The raw better-sqlite3 handle behind each SQLite Db (backup/ needs its online backup API). */
+const sqliteHandles = new WeakMap<Db, SQLite.Database>();
+
+/** The raw better-sqlite3 connection of a SQLite database, null on PostgreSQL. For backup/ only: queries go through Kysely. */
+export function sqliteHandle(db: Db): SQLite.Database | null {
+  return sqliteHandles.get(db) ?? null;
+}
+
 // int8 (bigint) columns hold epoch milliseconds and ids: both fit a JS number exactly.
 pg.types.setTypeParser(20, (v) => Number(v));
 // numeric (averages) as numbers too
@@ -63,7 +71,9 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()], log: opts.log });
-    return { kysely, engine: 'sqlite', write: groupCommitter(kysely), close: () => kysely.destroy() };
+    const db: Db = { kysely, engine: 'sqlite', write: groupCommitter(kysely), close: () => kysely.destroy() };
+    sqliteHandles.set(db, sqlite);
+    return db;
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
@@ -74,6 +84,10 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
       query_timeout: 30000,
     });
     pool.on('error', () => { /* idle client lost; the pool replaces it on next use */ });
+    // A client that loses its connection while checked out (the database stopped mid-transaction)
+    // emits 'error' with no pool listener attached: without this one that would crash the process.
+    // The failed query still rejects, and the pool drops the broken client when it is released.
+    pool.on('connect', (client) => { client.on('error', () => {}); });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()], log: opts.log });
     return { kysely, engine: 'postgres', write: (fn) => kysely.transaction().execute(fn), close: () => kysely.destroy() };
   }

@@ -13,6 +13,9 @@ export function isDatabaseDown(err: any): boolean {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validation?: any[] }, req, reply) => {
     if (err instanceof AppError) {
+      // 429 and 503 say when to come back (RFC 9110 Retry-After, whole seconds)
+      const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      if ((err.status === 429 || err.status === 503) && retry) reply.header('retry-after', String(retry));
       return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details ?? null });
     }
     // a working calendar that cannot place a date (a year the holiday data does not cover): loud, not a 500
