@@ -25,6 +25,7 @@ import { importRoutes } from './imports/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { tmf621Routes } from './tmf621/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 import { loadSecuritySettings, type SecuritySettings } from './security/settings.ts';
 import { installSecurityHeaders } from './security/headers.ts';
 import { installRateLimits } from './security/rate-limit.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   slaRoutes(app, deps);
   notificationRoutes(app, deps);
   tmf621Routes(app, deps);
+  webhookRoutes(app, deps);
 
   if (opts.console !== false) await serveConsole(app);
   else app.setNotFoundHandler((req, reply) => reply.status(404).send(noRouteBody(req.method, req.url)));
