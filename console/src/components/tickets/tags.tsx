@@ -18,17 +18,19 @@ export function StatusTag({ status }: { status: TicketStatus }) {
 }
 
 /** `important` in red; the proposal, when the grade is still ordinary, as a hint with its reasons. */
-export function GradeTag({ ticket }: { ticket: Pick<Ticket, 'grade' | 'gradeProposal'> }) {
+export function GradeTag({ ticket, compact = false }: { ticket: Pick<Ticket, 'grade' | 'gradeProposal'>; compact?: boolean }) {
   const t = useT();
   const proposal = ticket.grade === 'ordinary' ? ticket.gradeProposal : null;
   return (
-    <Flex gap={4} wrap>
-      <Tag color={ticket.grade === 'important' ? 'red' : 'default'} data-testid="grade-tag" data-grade={ticket.grade}>
+    <Flex gap={4} wrap={!compact} align="center">
+      <Tag color={ticket.grade === 'important' ? 'red' : 'default'} data-testid="grade-tag" data-grade={ticket.grade} style={{ marginInlineEnd: 0 }}>
         {t(`grade.${ticket.grade}` as MessageKey)}
       </Tag>
       {proposal && (
         <Tooltip title={t('grade.proposalHint', { reasons: proposal.reasons.map((r) => t(`gradeReason.${r}` as MessageKey)).join('、') })}>
-          <Tag color="orange" icon={<ExclamationCircleOutlined />} data-testid="grade-proposal">{t('grade.proposed')}</Tag>
+          <Tag color="orange" icon={<ExclamationCircleOutlined />} data-testid="grade-proposal" style={{ marginInlineEnd: 0 }}>
+            {compact ? t('grade.proposedShort') : t('grade.proposed')}
+          </Tag>
         </Tooltip>
       )}
     </Flex>

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Button, Dropdown, Flex, type MenuProps } from 'antd';
+import { Button, Dropdown, Flex, Space, type MenuProps } from 'antd';
 import {
   AimOutlined, CheckCircleOutlined, CommentOutlined, DownOutlined, EditOutlined, PhoneOutlined, RiseOutlined,
   RollbackOutlined, SendOutlined, ShareAltOutlined, SmileOutlined, SolutionOutlined, StopOutlined,
@@ -73,6 +73,42 @@ export function TicketActions({ ticket, onDone, size = 'middle', compact = false
     onClick: ({ key }) => start(key as StepType),
   };
 
+  const modal = (
+    <StepModal
+      ticket={ticket}
+      type={open}
+      preset={preset}
+      onClose={() => setOpen(null)}
+      onDone={(answer) => {
+        setOpen(null);
+        onDone(answer);
+      }}
+    />
+  );
+
+  if (compact) {
+    // queues: one line per row — the step the ticket waits for, the others behind the arrow
+    return (
+      <>
+        <Space.Compact size={size} data-testid="ticket-actions">
+          {primary && (
+            <Button type="primary" icon={STEP_ICONS[primary]} onClick={() => start(primary)} data-testid={`action-${primary}`}>
+              {label(primary)}
+            </Button>
+          )}
+          {inMenu.length > 0 && (
+            <Dropdown menu={menu} trigger={['click']}>
+              <Button data-testid="action-more" aria-label={t('step.more')}>
+                {primary ? <DownOutlined /> : <>{t('step.steps')} <DownOutlined /></>}
+              </Button>
+            </Dropdown>
+          )}
+        </Space.Compact>
+        {modal}
+      </>
+    );
+  }
+
   return (
     <>
       <Flex gap={8} wrap data-testid="ticket-actions">
@@ -88,22 +124,13 @@ export function TicketActions({ ticket, onDone, size = 'middle', compact = false
         ))}
         {inMenu.length > 0 && (
           <Dropdown menu={menu} trigger={['click']}>
-            <Button size={size} icon={compact ? undefined : <CommentOutlined />} data-testid="action-more">
-              {compact ? <DownOutlined /> : <>{t('step.more')} <DownOutlined /></>}
+            <Button size={size} icon={<CommentOutlined />} data-testid="action-more">
+              {t('step.more')} <DownOutlined />
             </Button>
           </Dropdown>
         )}
       </Flex>
-      <StepModal
-        ticket={ticket}
-        type={open}
-        preset={preset}
-        onClose={() => setOpen(null)}
-        onDone={(answer) => {
-          setOpen(null);
-          onDone(answer);
-        }}
-      />
+      {modal}
     </>
   );
 }

@@ -19,8 +19,8 @@ export const TICKET_COLUMNS = [
 export type TicketColumn = (typeof TICKET_COLUMNS)[number];
 
 const WIDTHS: Record<TicketColumn, number | undefined> = {
-  id: 84, due: 132, status: 104, grade: 150, category: 170, customer: 150, place: 150, region: 90,
-  department: 140, channel: 100, reportedAt: 120, description: undefined,
+  id: 72, due: 120, status: 96, grade: 116, category: 150, customer: 136, place: 120, region: 84,
+  department: 130, channel: 96, reportedAt: 100, description: undefined,
 };
 
 /** Which columns to show, remembered per table in localStorage. */
@@ -107,7 +107,7 @@ export function TicketTable({ items, columns, loading, actions, actionsWidth = 1
     },
     due: { title: t('column.due'), key: 'due', render: (_, r) => <DueCell ticket={r} /> },
     status: { title: t('column.status'), dataIndex: 'status', render: (_, r) => <StatusTag status={r.status} /> },
-    grade: { title: t('column.grade'), dataIndex: 'grade', render: (_, r) => <GradeTag ticket={r} /> },
+    grade: { title: t('column.grade'), dataIndex: 'grade', render: (_, r) => <GradeTag ticket={r} compact /> },
     category: {
       title: t('column.category'), dataIndex: 'category', ellipsis: true,
       render: (_, r) => (

@@ -34,7 +34,7 @@ export default function TicketsPage() {
   const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<Filter, string>;
   const [search, setSearch] = useState(filters.q);
   useEffect(() => setSearch(filters.q), [filters.q]);
-  const [columns, setColumns] = useColumnChoice('netcare.tickets.columns', ['id', 'due', 'status', 'grade', 'category', 'customer', 'place', 'department', 'reportedAt']);
+  const [columns, setColumns] = useColumnChoice('netcare.tickets.columns', ['id', 'status', 'grade', 'category', 'customer', 'department', 'reportedAt', 'due']);
 
   const q = filters.q.trim().replace(/[\s-]/g, '');
   const badQuery = q !== '' && !QUERY_PATTERN.test(q);
