@@ -27,14 +27,14 @@ export interface FollowUpFacts { at: number; data: string | null }
 
 /**
  * A ticket's contribution: its aggregate key (region, network, departments) and its facts.
- * `c`: [day, counter index, amount]; `h`: [stop day, clock index, bucket, duration ms] per stopped clock.
+ * `c`: [day, counter index, amount]; `h`: [stop day, clock index, duration ms] per stopped clock.
  */
 export interface Contribution {
   r: string;
   n: string;
   d: string[];
   c: [number, number, number][];
-  h: [number, number, number, number][];
+  h: [number, number, number][];
 }
 
 export const EMPTY: Contribution = { r: '', n: '', d: [], c: [], h: [] };
@@ -58,17 +58,17 @@ export function dayOf(ms: number, timeZone: string): number {
 }
 
 /**
- * Handling-time bucket of a duration: whole seconds below 32 s, then 16 buckets per doubling
- * (each at most 1/16 = 6.25 % wide). A bucket keeps count and summed duration, and its values
- * are read as their mean: exact when a bucket holds equal values, otherwise off by well under
- * the bucket width.
+ * Handling-time bucket of a duration: whole seconds below 16 s, then 8 buckets per doubling
+ * (each at most 1/8 wide: about 135 buckets from a minute to 90 days). A bucket keeps count and
+ * summed duration, and its values are read as their mean: exact when a bucket holds equal
+ * values, otherwise off by a fraction of the bucket width.
  */
 export function bucketOf(ms: number): number {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 32) return s;
+  if (s < 16) return s;
   const e = Math.floor(Math.log2(s));
-  const m = Math.floor(s / 2 ** (e - 4)) - 16;
-  return 32 + (e - 5) * 16 + m;
+  const m = Math.floor(s / 2 ** (e - 3)) - 8;
+  return 16 + (e - 4) * 8 + m;
 }
 
 /** A follow-up event's fields (DESIGN §11: `responded`, `score`). */
@@ -128,7 +128,7 @@ export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], fo
     else if (c.stoppedAt != null) add(dayOf(c.stoppedAt, timeZone), counters.met);
     if (c.stoppedAt != null) {
       const ms = Math.max(0, c.stoppedAt - c.startedAt);
-      h.push([dayOf(c.stoppedAt, timeZone), CLOCK_INDEX[c.clock], bucketOf(ms), ms]);
+      h.push([dayOf(c.stoppedAt, timeZone), CLOCK_INDEX[c.clock], ms]);
     }
   }
   const c: Contribution['c'] = [];
@@ -138,33 +138,72 @@ export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], fo
     c.push([day, idx, n]);
   }
   c.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  h.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+  h.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   return { r: t.regionId, n: t.network ?? '', d: [...new Set(departments)].sort(), c, h };
 }
 
-/** Stored form of a contribution (kpi_ticket.facts). */
+const epochDayCache = new Map<number, number>();
+/** Days since 1970-01-01 of a yyyymmdd day number. */
+function epochDay(day: number): number {
+  let e = epochDayCache.get(day);
+  if (e === undefined) {
+    e = Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100) / 86_400_000;
+    if (epochDayCache.size > 100_000) epochDayCache.clear();
+    epochDayCache.set(day, e);
+  }
+  return e;
+}
+function dayFromEpoch(e: number): number {
+  const d = new Date(e * 86_400_000);
+  return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+}
+
+/**
+ * Stored form of a contribution (kpi_ticket.facts), compact because every ticket has one:
+ * `2;region;network;dept,dept;baseDay;o.i[.n],…;o.c.ms,…` with days as offsets from the first
+ * fact's day, counter and clock indexes, amounts other than 1, and durations in base 36.
+ * Region and department ids are [A-Za-z0-9_.:-] (org/schemas.ts): never `;` or `,`.
+ */
 export function encodeContribution(c: Contribution): string {
-  return JSON.stringify(c);
+  const base = c.c.length ? c.c[0][0] : c.h.length ? c.h[0][0] : 0;
+  const b = base ? epochDay(base) : 0;
+  const counters = c.c.map(([day, i, n]) => `${epochDay(day) - b}.${i}${n === 1 ? '' : `.${n}`}`).join(',');
+  const clocks = c.h.map(([day, k, ms]) => `${epochDay(day) - b}.${k}.${ms.toString(36)}`).join(',');
+  return `2;${c.r};${c.n};${c.d.join(',')};${base};${counters};${clocks}`;
 }
 
 export function decodeContribution(text: string | null | undefined): Contribution {
   if (!text) return EMPTY;
-  const v = JSON.parse(text);
-  return { r: v.r ?? '', n: v.n ?? '', d: v.d ?? [], c: v.c ?? [], h: v.h ?? [] };
+  if (text.startsWith('{')) {
+    // the first stored form (JSON, clocks with their bucket): read it so a rebuild is not forced
+    const v = JSON.parse(text);
+    return { r: v.r, n: v.n, d: v.d ?? [], c: v.c ?? [], h: (v.h ?? []).map((x: number[]) => [x[0], x[1], x[x.length - 1]]) };
+  }
+  const [, r, n, d, baseText, counters, clocks] = text.split(';');
+  const b = Number(baseText) ? epochDay(Number(baseText)) : 0;
+  return {
+    r, n, d: d ? d.split(',') : [],
+    c: counters ? counters.split(',').map((x) => {
+      const [o, i, k] = x.split('.');
+      return [dayFromEpoch(b + Number(o)), Number(i), k === undefined ? 1 : Number(k)] as [number, number, number];
+    }) : [],
+    h: clocks ? clocks.split(',').map((x) => {
+      const [o, k, ms] = x.split('.');
+      return [dayFromEpoch(b + Number(o)), Number(k), parseInt(ms, 36)] as [number, number, number];
+    }) : [],
+  };
 }
 
 /** Aggregate changes, keyed like the tables' primary keys (shard aside). */
 export interface Delta {
   /** `dept|day|region|network` → counter amounts (COUNTERS order) */
   counters: Map<string, number[]>;
-  /** `dept|day|region|network|clock|bucket` → [count, sum ms] */
-  daily: Map<string, [number, number]>;
   /** `dept|month|region|network|clock|bucket` → [count, sum ms] */
   monthly: Map<string, [number, number]>;
 }
 
 export function emptyDelta(): Delta {
-  return { counters: new Map(), daily: new Map(), monthly: new Map() };
+  return { counters: new Map(), monthly: new Map() };
 }
 
 /**
@@ -180,15 +219,12 @@ export function addContribution(delta: Delta, x: Contribution, sign: 1 | -1): vo
       if (!v) { v = new Array(COUNTERS.length).fill(0); delta.counters.set(k, v); }
       v[idx] += sign * n;
     }
-    for (const [day, clock, bucket, ms] of x.h) {
-      const name = CLOCK_NAMES[clock];
-      for (const [map, period] of [[delta.daily, day], [delta.monthly, Math.floor(day / 100)]] as const) {
-        const k = `${dept}|${period}|${x.r}|${x.n}|${name}|${bucket}`;
-        let v = map.get(k);
-        if (!v) { v = [0, 0]; map.set(k, v); }
-        v[0] += sign;
-        v[1] += sign * ms;
-      }
+    for (const [day, clock, ms] of x.h) {
+      const k = `${dept}|${Math.floor(day / 100)}|${x.r}|${x.n}|${CLOCK_NAMES[clock]}|${bucketOf(ms)}`;
+      let v = delta.monthly.get(k);
+      if (!v) { v = [0, 0]; delta.monthly.set(k, v); }
+      v[0] += sign;
+      v[1] += sign * ms;
     }
   }
 }
@@ -196,7 +232,7 @@ export function addContribution(delta: Delta, x: Contribution, sign: 1 | -1): vo
 /** Drops the entries that net to zero (an unchanged fact subtracted and added again). */
 export function pruneDelta(delta: Delta): Delta {
   for (const [k, v] of delta.counters) if (v.every((n) => n === 0)) delta.counters.delete(k);
-  for (const m of [delta.daily, delta.monthly]) for (const [k, v] of m) if (v[0] === 0 && v[1] === 0) m.delete(k);
+  for (const [k, v] of delta.monthly) if (v[0] === 0 && v[1] === 0) delta.monthly.delete(k);
   return delta;
 }
 
@@ -209,5 +245,5 @@ export function diffContributions(before: Contribution, after: Contribution): De
 }
 
 export function sameContribution(a: Contribution, b: Contribution): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return encodeContribution(a) === encodeContribution(b);
 }

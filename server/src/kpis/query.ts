@@ -12,7 +12,9 @@ import { errors } from '../errors.ts';
 import { NETWORKS } from '../shared/network.ts';
 import { regionTree, type RegionTree } from '../org/region-tree.ts';
 import { CLOCK_NAMES, COUNTERS, type GroupKey } from './catalogue.ts';
-import { dayNumberToText, monthNumberToText, parseGroupBy, parsePeriod, periodIso, splitWholeMonths, type Period } from './period.ts';
+import { dateOfDayNumber, dayNumberToText, monthNumberToText, parseGroupBy, parsePeriod, periodIso, splitWholeMonths, type Period } from './period.ts';
+import { startOfLocalDay } from '../shared/time.ts';
+import { bucketOf, dayOf } from './contribution.ts';
 import { quantile, mergeInto } from './percentile.ts';
 import { backlogRows, emptyBacklog, addBacklog, type Backlog } from './backlog.ts';
 
@@ -131,33 +133,62 @@ async function counterRows(db: Kysely<Database>, p: Period, s: KpiScope, groupBy
   return q.execute();
 }
 
-/** Handling-time histogram rows per group (and month when grouped by month): whole months from the rollup, the rest by day. */
-async function histogramRows(db: Kysely<Database>, p: Period, s: KpiScope, groupBy: readonly GroupKey[]): Promise<Row[]> {
+/**
+ * Handling-time histogram rows per group (and month when grouped by month): whole months from
+ * the monthly rollup; loose days, and every day when grouped by day, from the stopped clocks
+ * themselves (index ticket_clock_stopped_idx), bucketed exactly as the rollup buckets them, so
+ * both paths give the same quantiles for the same clocks.
+ */
+async function histogramRows(db: Kysely<Database>, tz: string, p: Period, s: KpiScope, groupBy: readonly GroupKey[]): Promise<Row[]> {
   if (s.departmentKeys.length === 0) return [];
-  const byMonth = groupBy.includes('month');
-  const sums = (eb: any) => [eb.fn.sum('count').as('count'), eb.fn.sum('sumMs').as('sumMs')];
-  const fromDays = async (a: number, b: number) => {
-    const dims = dimensions(groupBy, 'day');
-    const month = sql<number>`day / 100`;
-    let q: any = db.selectFrom('kpiDurationDay').where('day', '>=', a).where('day', '<', b);
-    q = filtered(q, s);
-    const g = [...dims, ...(byMonth ? [month] : []), 'clock', 'bucket'];
-    q = q.select([...dims, ...(byMonth ? [month.as('month')] : []), 'clock', 'bucket']).select(sums).groupBy(g);
-    return (await q.execute()) as Row[];
-  };
-  if (groupBy.includes('day')) return fromDays(p.fromDay, p.toDay);
+  if (groupBy.includes('day')) return rawHistogramRows(db, tz, p.fromMs, p.toMs, s, groupBy);
   const split = splitWholeMonths(p);
   const out: Row[] = [];
   if (split.months.length) {
+    const byMonth = groupBy.includes('month');
     const dims = dimensions(groupBy, 'month');
     let q: any = db.selectFrom('kpiDurationMonth').where('month', '>=', split.months[0]).where('month', '<=', split.months[split.months.length - 1]);
     q = filtered(q, s);
     const g = [...dims, ...(byMonth ? ['month'] : []), 'clock', 'bucket'];
-    q = q.select(g).select(sums).groupBy(g);
+    q = q.select(g).select((eb: any) => [eb.fn.sum('count').as('count'), eb.fn.sum('sumMs').as('sumMs')]).groupBy(g);
     out.push(...((await q.execute()) as Row[]));
   }
-  for (const [a, b] of split.dayRanges) out.push(...(await fromDays(a, b)));
+  for (const [a, b] of split.dayRanges) {
+    const from = dateOfDayNumber(a);
+    const to = dateOfDayNumber(b);
+    out.push(...(await rawHistogramRows(db, tz, startOfLocalDay(from.y, from.m, from.d, tz), startOfLocalDay(to.y, to.m, to.d, tz), s, groupBy)));
+  }
   return out;
+}
+
+/** The clocks stopped in [fromMs, toMs), bucketed per group (contribution.ts rules: stop day, stop − start). */
+export async function rawHistogramRows(db: Kysely<Database>, tz: string, fromMs: number, toMs: number, s: KpiScope, groupBy: readonly GroupKey[]): Promise<Row[]> {
+  const byDept = s.departmentKeys[0] !== '';
+  const where = [sql`c.stopped_at is not null`, sql`c.stopped_at >= ${fromMs}`, sql`c.stopped_at < ${toMs}`];
+  if (s.regions) where.push(sql`t.region_id in (${sql.join(s.regions.length ? s.regions : [''])})`);
+  if (s.network) where.push(sql`t.network = ${s.network}`);
+  if (byDept) where.push(sql`td.department_id in (${sql.join(s.departmentKeys)})`);
+  const r = await sql<{ regionId: string; network: string; departmentId?: string; clock: string; startedAt: number; stoppedAt: number }>`
+    select t.region_id, coalesce(t.network, '') as network, ${byDept ? sql`td.department_id` : sql`''`} as department_id, c.clock, c.started_at, c.stopped_at
+    from ticket_clock c join ticket t on t.id = c.ticket_id ${byDept ? sql`join ticket_department td on td.ticket_id = c.ticket_id` : sql``}
+    where ${sql.join(where, sql` and `)}`.execute(db);
+  const byDay = groupBy.includes('day');
+  const byMonth = groupBy.includes('month');
+  const acc = new Map<string, Row>();
+  for (const x of r.rows) {
+    const ms = Math.max(0, Number(x.stoppedAt) - Number(x.startedAt));
+    const day = byDay || byMonth ? dayOf(Number(x.stoppedAt), tz) : 0;
+    const period = byDay ? day : Math.floor(day / 100);
+    const bucket = bucketOf(ms);
+    const k = `${x.regionId}|${x.network}|${x.departmentId}|${period}|${x.clock}|${bucket}`;
+    const row = acc.get(k);
+    if (row) { row.count += 1; row.sumMs += ms; continue; }
+    acc.set(k, {
+      regionId: x.regionId, network: x.network, departmentId: x.departmentId, clock: x.clock, bucket, count: 1, sumMs: ms,
+      ...(byDay ? { day } : byMonth ? { month: Math.floor(day / 100) } : {}),
+    });
+  }
+  return [...acc.values()];
 }
 
 interface Acc {
@@ -211,7 +242,7 @@ export async function kpiReport(deps: Pick<Deps, 'db' | 'config' | 'clock'>, act
 
   const [counters, hist, subs, backlog] = await Promise.all([
     counterRows(db, period, scope, groupBy),
-    histogramRows(db, period, scope, groupBy),
+    histogramRows(db, tz, period, scope, groupBy),
     subscriberTable(db, period, scope),
     backlogRows(db, { fromMs: period.fromMs, toMs: period.toMs }, scope, groupBy, now),
   ]);

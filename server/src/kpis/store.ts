@@ -52,16 +52,15 @@ export async function applyDelta(q: Q, delta: Delta, shard: number): Promise<voi
         .execute();
     }
   }
-  for (const [table, map, period] of [['kpiDurationDay', delta.daily, 'day'], ['kpiDurationMonth', delta.monthly, 'month']] as const) {
-    if (!map.size) continue;
-    const rows = [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, [count, sumMs]]) => {
-      const [departmentId, p, regionId, network, clock, bucket] = k.split('|');
-      return { departmentId, [period]: Number(p), regionId, network, clock, bucket: Number(bucket), count, sumMs };
+  if (delta.monthly.size) {
+    const rows = [...delta.monthly.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, [count, sumMs]]) => {
+      const [departmentId, month, regionId, network, clock, bucket] = k.split('|');
+      return { departmentId, month: Number(month), regionId, network, clock, bucket: Number(bucket), count, sumMs };
     });
     for (const part of batches(rows, 2000)) {
-      await (q.insertInto(table) as any).values(part)
-        .onConflict((oc: any) => oc.columns(['departmentId', period, 'regionId', 'network', 'clock', 'bucket'])
-          .doUpdateSet((eb: any) => ({ count: eb(`${table}.count`, '+', eb.ref('excluded.count')), sumMs: eb(`${table}.sumMs`, '+', eb.ref('excluded.sumMs')) })))
+      await q.insertInto('kpiDurationMonth').values(part)
+        .onConflict((oc) => oc.columns(['departmentId', 'month', 'regionId', 'network', 'clock', 'bucket'])
+          .doUpdateSet((eb) => ({ count: eb('kpiDurationMonth.count', '+', eb.ref('excluded.count')), sumMs: eb('kpiDurationMonth.sumMs', '+', eb.ref('excluded.sumMs')) })))
         .execute();
     }
   }

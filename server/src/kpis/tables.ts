@@ -38,19 +38,11 @@ export interface KpiDayRow {
   followUpBreached: number;
 }
 
-/** Handling-time histogram of stopped clocks by stop day: count and summed milliseconds per bucket. */
-export interface KpiDurationDayRow {
-  departmentId: string;
-  day: number;
-  regionId: string;
-  network: string;
-  clock: string;
-  bucket: number;
-  count: number;
-  sumMs: number;
-}
-
-/** The same histogram rolled up by month (yyyymm): whole months read 30 times fewer rows. */
+/**
+ * Handling-time histogram of stopped clocks by stop month (yyyymm): count and summed milliseconds
+ * per duration bucket (contribution.ts bucketOf). Periods that do not cover whole months read the
+ * stopped clocks themselves and bucket them the same way (query.ts).
+ */
 export interface KpiDurationMonthRow {
   departmentId: string;
   month: number;
@@ -87,7 +79,6 @@ export interface KpiWeightRow {
 
 export interface KpiTables {
   kpiDay: KpiDayRow;
-  kpiDurationDay: KpiDurationDayRow;
   kpiDurationMonth: KpiDurationMonthRow;
   kpiTicket: KpiTicketRow;
   kpiTarget: KpiTargetRow;

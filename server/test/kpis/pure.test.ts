@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucketOf, contributionOf, diffContributions, EMPTY } from '../../src/kpis/contribution.ts';
+import { bucketOf, contributionOf, decodeContribution, diffContributions, EMPTY, encodeContribution } from '../../src/kpis/contribution.ts';
 import { quantile } from '../../src/kpis/percentile.ts';
 import { parseGroupBy, parsePeriod, splitWholeMonths } from '../../src/kpis/period.ts';
 import { COUNTER_INDEX } from '../../src/kpis/catalogue.ts';
@@ -13,7 +13,7 @@ const hist = (values: number[]) => {
 };
 
 describe('handling-time buckets and quantiles', () => {
-  it('keeps buckets ordered and at most 1/16 wide', () => {
+  it('keeps buckets ordered and at most 1/8 wide', () => {
     let prev = -1;
     for (let s = 0; s < 200 * 86400; s += 37) {
       const b = bucketOf(s * 1000);
@@ -24,9 +24,10 @@ describe('handling-time buckets and quantiles', () => {
       const b = bucketOf(s * 1000);
       let lo = s; while (lo > 0 && bucketOf((lo - 1) * 1000) === b) lo--;
       let hi = s; while (bucketOf((hi + 1) * 1000) === b) hi++;
-      assert.ok((hi + 1 - lo) / lo <= 1 / 16 + 1e-9, `width at ${s}s: ${lo}..${hi}`);
+      assert.ok((hi + 1 - lo) / lo <= 1 / 8 + 1e-9, `width at ${s}s: ${lo}..${hi}`);
     }
-    assert.equal(bucketOf(31_999), 31, 'whole seconds below 32 s');
+    assert.equal(bucketOf(15_999), 15, 'whole seconds below 16 s');
+    assert.ok(bucketOf(90 * 86_400_000) - bucketOf(60_000) < 140, 'about 135 buckets from a minute to 90 days');
   });
 
   it('interpolates linearly between ranks (exact when buckets hold equal values)', () => {
@@ -39,7 +40,7 @@ describe('handling-time buckets and quantiles', () => {
     // values sharing a bucket are read as their mean: off by less than the bucket width
     const spread = [100, 101, 102, 103, 104].map((x) => x * 60_000);
     const m = quantile(hist(spread), 0.5)!;
-    assert.ok(Math.abs(m - 102 * 60_000) / (102 * 60_000) < 1 / 16);
+    assert.ok(Math.abs(m - 102 * 60_000) / (102 * 60_000) < 1 / 8);
   });
 });
 
@@ -73,6 +74,15 @@ describe('a ticket contribution', () => {
     assert.deepEqual(at('commitmentMet').concat(at('commitmentBreached')), []);
     assert.deepEqual(at('initialReplyBreached'), [20260311]);
     assert.equal(c.h.length, 2, 'handling time of the two stopped clocks');
+  });
+  it('stores compactly and reads back what it stored', () => {
+    const c = contributionOf({ ...base, status: 'closed', closedAt: base.reportedAt + 3 * 86_400_000, resolution: 'optimised' }, [
+      { clock: 'commitment', startedAt: base.reportedAt, stoppedAt: base.reportedAt + 5_400_123, breachedAt: null },
+    ], [{ at: base.reportedAt + 86_400_000, data: '{"responded":true,"score":7}' }], ['hz-noc', 'hz-optimisation'], TZ);
+    const text = encodeContribution(c);
+    assert.ok(text.length < 120, text);
+    assert.deepEqual(decodeContribution(text), c);
+    assert.deepEqual(decodeContribution(encodeContribution(EMPTY)), { ...EMPTY, r: '', n: '' });
   });
   it('diffs to nothing when nothing changed, and moves department copies', () => {
     const a = contributionOf(base, [], [], ['hz-noc'], TZ);

@@ -23,19 +23,19 @@ export const kpis: Migration = {
     // the primary key is the read path: one department key, a range of days
     await day.addPrimaryKeyConstraint('kpi_day_pk', ['department_id', 'day', 'region_id', 'network', 'shard']).execute();
 
-    for (const [table, period] of [['kpi_duration_day', 'day'], ['kpi_duration_month', 'month']] as const) {
-      await db.schema.createTable(table)
-        .addColumn('department_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn(period, 'integer', (c) => c.notNull())
-        .addColumn('region_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('network', 'varchar(8)', (c) => c.notNull())
-        .addColumn('clock', 'varchar(16)', (c) => c.notNull())
-        .addColumn('bucket', 'integer', (c) => c.notNull())
-        .addColumn('count', 'bigint', (c) => c.notNull())
-        .addColumn('sum_ms', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint(`${table}_pk`, ['department_id', period, 'region_id', 'network', 'clock', 'bucket'])
-        .execute();
-    }
+    // handling-time histogram per stop month; loose days read ticket_clock through the index below
+    await db.schema.createTable('kpi_duration_month')
+      .addColumn('department_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('month', 'integer', (c) => c.notNull())
+      .addColumn('region_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('network', 'varchar(8)', (c) => c.notNull())
+      .addColumn('clock', 'varchar(16)', (c) => c.notNull())
+      .addColumn('bucket', 'integer', (c) => c.notNull())
+      .addColumn('count', 'bigint', (c) => c.notNull())
+      .addColumn('sum_ms', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('kpi_duration_month_pk', ['department_id', 'month', 'region_id', 'network', 'clock', 'bucket'])
+      .execute();
+    await index(db, 'ticket_clock', ['stopped_at', 'clock', 'started_at', 'ticket_id'], { where: 'stopped_at is not null', name: 'ticket_clock_stopped_idx' });
 
     await db.schema.createTable('kpi_ticket')
       .addColumn('ticket_id', 'bigint', (c) => c.primaryKey())
