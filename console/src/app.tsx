@@ -18,6 +18,10 @@ const DepartmentsPage = lazy(() => import('./pages/admin/departments-page'));
 const UsersPage = lazy(() => import('./pages/admin/users-page'));
 const ApiKeysPage = lazy(() => import('./pages/admin/api-keys-page'));
 const AuditPage = lazy(() => import('./pages/audit/audit-page'));
+const OverduePage = lazy(() => import('./pages/overdue/overdue-page'));
+const NotificationsPage = lazy(() => import('./pages/notifications/notifications-page'));
+const SlaPoliciesPage = lazy(() => import('./pages/admin/sla/sla-policies-page'));
+const CalendarsPage = lazy(() => import('./pages/admin/calendars/calendars-page'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found-page'));
 
 /** A page that needs the ability for `area`. */
@@ -53,6 +57,8 @@ export function AppRoutes() {
         <Route path="queue" element={guarded('queue', QueuePage)} />
         <Route path="tickets" element={guarded('tickets', TicketsPage)} />
         <Route path="tickets/:id" element={guarded('tickets', TicketPage)} />
+        <Route path="overdue" element={guarded('tickets', OverduePage)} />
+        <Route path="notifications" element={<NotificationsPage />} />
         <Route path="hotspots" element={guarded('hotspots', HotspotsPage)} />
         <Route path="problems" element={guarded('problems', ProblemsPage)} />
         <Route path="kpis" element={guarded('kpis', KpisPage)} />
@@ -61,6 +67,8 @@ export function AppRoutes() {
         <Route path="admin/departments" element={guarded('admin', DepartmentsPage)} />
         <Route path="admin/users" element={guarded('admin', UsersPage)} />
         <Route path="admin/api-keys" element={guarded('admin', ApiKeysPage)} />
+        <Route path="admin/sla" element={guarded('admin', SlaPoliciesPage)} />
+        <Route path="admin/calendars" element={guarded('admin', CalendarsPage)} />
         <Route path="audit" element={guarded('audit', AuditPage)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

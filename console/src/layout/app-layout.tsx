@@ -11,6 +11,7 @@ import { useShowError } from '../errors';
 import { api, type Page } from '../api';
 import type { Ticket } from '../types';
 import { navKeyOf, visibleNav } from './nav';
+import { NotificationBell } from '../components/notifications/bell';
 
 const { Sider, Header, Content } = Layout;
 
@@ -85,6 +86,7 @@ export function AppLayout() {
             />
             <div style={{ flex: 1 }} />
             {canOpen(me, 'tickets') && <GlobalSearch />}
+            <NotificationBell />
             <UserMenu />
           </Flex>
         </Header>

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import {
-  AuditOutlined, BulbOutlined, FileTextOutlined, FormOutlined, HeatMapOutlined, InboxOutlined,
+  AlertOutlined, AuditOutlined, BulbOutlined, FileTextOutlined, FormOutlined, HeatMapOutlined, InboxOutlined,
   LineChartOutlined, SettingOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n';
-import type { Area, Me } from '../types';
+import type { Area, Me, Role } from '../types';
 import { canOpen } from '../session';
 
 /** One entry of the left menu; `testId` is what browser tests click. */
@@ -18,6 +18,8 @@ export interface NavArea extends NavEntry {
   area: Area;
   icon: ReactNode;
   children?: NavEntry[];
+  /** shown only to these roles (within the area's ability): a page of an area that is one role's work */
+  roles?: readonly Role[];
 }
 
 /** The left menu, in order: one entry per area, the admin area with its pages. */
@@ -25,6 +27,10 @@ export const NAV: readonly NavArea[] = [
   { area: 'intake', path: '/intake', label: 'nav.intake', testId: 'nav-intake', icon: <FormOutlined /> },
   { area: 'queue', path: '/queue', label: 'nav.queue', testId: 'nav-queue', icon: <InboxOutlined /> },
   { area: 'tickets', path: '/tickets', label: 'nav.tickets', testId: 'nav-tickets', icon: <FileTextOutlined /> },
+  {
+    area: 'tickets', path: '/overdue', label: 'nav.overdue', testId: 'nav-overdue', icon: <AlertOutlined />,
+    roles: ['supervisor', 'noc', 'admin', 'auditor'],
+  },
   { area: 'hotspots', path: '/hotspots', label: 'nav.hotspots', testId: 'nav-hotspots', icon: <HeatMapOutlined /> },
   { area: 'problems', path: '/problems', label: 'nav.problems', testId: 'nav-problems', icon: <BulbOutlined /> },
   { area: 'kpis', path: '/kpis', label: 'nav.kpis', testId: 'nav-kpis', icon: <LineChartOutlined /> },
@@ -35,6 +41,8 @@ export const NAV: readonly NavArea[] = [
       { path: '/admin/departments', label: 'nav.adminDepartments', testId: 'nav-admin-departments' },
       { path: '/admin/users', label: 'nav.adminUsers', testId: 'nav-admin-users' },
       { path: '/admin/api-keys', label: 'nav.adminApiKeys', testId: 'nav-admin-api-keys' },
+      { path: '/admin/sla', label: 'nav.adminSla', testId: 'nav-admin-sla' },
+      { path: '/admin/calendars', label: 'nav.adminCalendars', testId: 'nav-admin-calendars' },
     ],
   },
   { area: 'audit', path: '/audit', label: 'nav.audit', testId: 'nav-audit', icon: <AuditOutlined /> },
@@ -42,7 +50,7 @@ export const NAV: readonly NavArea[] = [
 
 /** The areas this user may open, in menu order. */
 export function visibleNav(me: Me): NavArea[] {
-  return NAV.filter((n) => canOpen(me, n.area));
+  return NAV.filter((n) => canOpen(me, n.area) && (!n.roles || n.roles.includes(me.user.role)));
 }
 
 /** Where a signed-in user starts: the first area the abilities open, or null when none. */

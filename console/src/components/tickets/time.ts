@@ -22,12 +22,12 @@ export function useNow(): number {
   return now;
 }
 
-/** A span as "2天3小时", "3小时15分", "12分" (en: "2d 3h", "3h 15m", "12m"); under a minute "<1分". */
-export function formatSpan(ms: number, t: Translate): string {
+/** A span as "2天3小时", "3小时15分", "12分钟" (en: "2 d 3 h", "3 h 15 min"); `days: false` counts hours only ("48小时"). */
+export function formatSpan(ms: number, t: Translate, opts: { days?: boolean } = {}): string {
   const minutes = Math.floor(Math.abs(ms) / 60_000);
   if (minutes < 1) return t('time.lessThanMinute');
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
+  const d = opts.days === false ? 0 : Math.floor(minutes / 1440);
+  const h = Math.floor((minutes - d * 1440) / 60);
   const m = minutes % 60;
   if (d > 0) return h > 0 ? t('time.daysHours', { d, h }) : t('time.days', { d });
   if (h > 0) return m > 0 ? t('time.hoursMinutes', { h, m }) : t('time.hours', { h });
