@@ -71,7 +71,9 @@ const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'n
  * Applies one workflow step to a ticket inside `trx` at event time `at` (now for live steps,
  * the original time for imports): checks role, department and state, changes the ticket and
  * its clocks, appends the history row, notifies, and writes the outbox. A `history` step (an
- * imported past event) neither notifies nor writes the outbox: it is not news to anyone.
+ * imported past event) neither notifies nor writes the outbox: it is not news to anyone. Nor does
+ * it refresh the ticket's KPI contribution: the importer does that once the whole history is in
+ * (kpiTicketHook recomputes from the rows, so once at the end equals once per step).
  */
 export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, s: StepInput, at: number, now: number, opts: { history?: boolean } = {}): Promise<{ ticket: Ticket; eventId: number }> {
   validateInput(s);
@@ -80,7 +82,8 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
     status: t0.status, isNetwork: !!t0.isNetwork, nocDepartmentId: t0.nocDepartmentId, assigneeDepartmentId: t0.assigneeDepartmentId,
     resolvedAtIntake: !!t0.resolvedAtIntake, triaged: t0.status !== 'dispatched',
   }, actor, s as Record<string, any>);
-  return changeTicket(trx, deps, t0.id, async () => {
+  const change = <T>(fn: () => Promise<T>) => (opts.history ? fn() : changeTicket(trx, deps, t0.id, fn));
+  return change(async () => {
     const sla = await slaSettings(trx, now);
     let t = t0;
     const set: Partial<Ticket> = {};
