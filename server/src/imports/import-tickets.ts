@@ -10,8 +10,9 @@ import { applyStepIn } from '../tickets/apply-event.ts';
 import { EVENT_ROLES, type StepType } from '../tickets/workflow.ts';
 import type { Ticket } from '../tickets/repository.ts';
 import { detectHotspots } from '../hotspots/detect.ts';
+import { kpiTicketHook } from '../kpis/hooks.ts';
 import { arrayRows, checkRow, externalIdOf, ndjsonRows, type ImportEvent, type ImportRow, type RawRow, type Rejection } from './ticket-rows.ts';
-import { allDepartments, savepoint, ticketIdsByExternalId, usersByName, type DepartmentInfo, type KnownUser } from './repository.ts';
+import { allDepartments, refreshPlannerStats, savepoint, ticketIdsByExternalId, usersByName, type DepartmentInfo, type KnownUser } from './repository.ts';
 
 /** The body of an import: a JSON array already parsed, or NDJSON text (one ticket per line). */
 export type TicketImportInput = { rows: readonly unknown[] } | { ndjson: string };
@@ -21,7 +22,7 @@ export interface TicketImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** most rows per transaction (each row in its own savepoint); default 500 */
   batchSize?: number;
-  /** commit a batch after this long even if it is not full, so live requests are not held up; default 200 ms */
+  /** commit a batch after this long even if it is not full, so live requests are not held up long; default 500 ms */
   batchMs?: number;
   /**
    * Apply rows in the file's order instead of by reportedAt. The outcome is the same either way
@@ -104,7 +105,9 @@ export async function importTickets(deps: Deps, caller: Actor, input: TicketImpo
     users: await usersByName(deps.db.kysely, todo.flatMap((r) => r.events.map((e) => e.actor).filter((a): a is string => a != null))),
   };
   const batchSize = opts.batchSize ?? 500;
-  const batchMs = opts.batchMs ?? 200;
+  const batchMs = opts.batchMs ?? 500;
+  // planner statistics after 1,000 new tickets, then each time the import has grown fourfold, and at the end
+  let statsAt = STATS_FIRST;
 
   let next = 0;
   while (next < todo.length) {
@@ -143,10 +146,17 @@ export async function importTickets(deps: Deps, caller: Actor, input: TicketImpo
     }
     next += outcomes.length;
     done += outcomes.length;
+    if (result.created >= statsAt) {
+      await refreshPlannerStats(deps.db.kysely, deps.db.engine);
+      statsAt *= 4;
+    }
     opts.onProgress?.(done, total);
   }
+  if (result.created >= STATS_FIRST) await refreshPlannerStats(deps.db.kysely, deps.db.engine);
   return finish(result);
 }
+
+const STATS_FIRST = 1000;
 
 function finish(r: TicketImportResult): TicketImportResult {
   r.rejected.sort((a, b) => a.row - b.row);
@@ -183,6 +193,8 @@ async function applyRow(trx: Q, c: RowContext, row: ImportRow): Promise<number> 
       throw err;
     }
   }
+  // the KPI contribution once, for the finished history (history steps skip the per-step refresh)
+  await kpiTicketHook(trx, c.deps, t.id, 'after');
   // after the history, so a cluster meets the same finished ticket whichever arrived first (§4, §11)
   await detectHotspots(trx, c.deps, t.id, c.now);
   return t.id;

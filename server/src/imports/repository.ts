@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Q } from '../db/types.ts';
 import type { Role } from '../access/roles.ts';
+import type { Engine } from '../db/connect.ts';
 
 /** Every SQL statement of the history import that is not a ticket rule (those live in tickets/). */
 
@@ -57,3 +58,16 @@ export const savepoint = {
     await sql`release savepoint import_row`.execute(trx);
   },
 };
+
+/**
+ * Brings SQLite's planner statistics up to date after a large import. Without them SQLite can
+ * pick a poor index when two match (e.g. ticket_event by `type` instead of by `ticket_id`, which
+ * reads every event of that type: cost growing with the table). `optimize` analyses only the
+ * tables that need it, bounded by `analysis_limit` (tens of milliseconds). PostgreSQL's
+ * autovacuum keeps its own statistics.
+ */
+export async function refreshPlannerStats(db: Q, engine: Engine): Promise<void> {
+  if (engine !== 'sqlite') return;
+  await sql`pragma analysis_limit = 1000`.execute(db);
+  await sql`pragma optimize = 0x10002`.execute(db);
+}
