@@ -45,6 +45,7 @@ interface Candidate {
   attempts: number;
   eventId: string;
   eventType: string;
+  /** encrypted (pii) */
   body: string;
   callback: string;
   secretEnc: string;
@@ -127,10 +128,11 @@ async function attempt(deps: Deps, o: DeliveryOptions, c: Candidate): Promise<bo
   if (Number(claim.numUpdatedRows) !== 1) return false;
 
   const attemptNo = c.attempts + 1;
-  const error = await post(c.callback, c.body, {
+  const body = deps.pii.decrypt(c.body);
+  const error = await post(c.callback, body, {
     'content-type': 'application/json',
     'user-agent': 'netcare-webhooks/1',
-    'x-netcare-signature': signBody(deps.pii.decrypt(c.secretEnc), c.body),
+    'x-netcare-signature': signBody(deps.pii.decrypt(c.secretEnc), body),
     'x-netcare-event-id': c.eventId,
     'x-netcare-event-type': c.eventType,
     'x-netcare-delivery-attempt': String(attemptNo),

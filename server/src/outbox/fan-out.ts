@@ -124,7 +124,9 @@ export async function fanOut(deps: Deps, opts: { batch: number }): Promise<numbe
         const events = await RENDERERS[s.kind as SubscriptionKind]?.(ctx, s, actor, msg) ?? [];
         if (!events.length) continue;
         await trx.insertInto('webhookDelivery').values(events.map((e, seq) => ({
-          subscriptionId: s.id, outboxId: r.id, seq, ticketId: r.ticketId ?? 0, eventId: e.eventId, eventType: e.eventType, body: e.body,
+          subscriptionId: s.id, outboxId: r.id, seq, ticketId: r.ticketId ?? 0, eventId: e.eventId, eventType: e.eventType,
+          // encrypted at rest: a TroubleTicket carries the customer's phone number and name (DESIGN §1)
+          body: deps.pii.encrypt(e.body),
           attempts: 0, nextAttemptAt: now, claimToken: null, claimedUntil: null, lastError: null, createdAt: now,
         }))).onConflict((oc) => oc.columns(['subscriptionId', 'outboxId', 'seq']).doNothing()).execute();
       }

@@ -173,7 +173,8 @@ export async function createTroubleTicket(deps: Deps, actor: Actor, body: Troubl
       let t = await insertTicket(trx, deps, actor, m.intake, now);
       await trx.insertInto('tmfTicket').values({
         ticketId: t.id, ticketType: m.ticketType, severity: m.severity, name: m.name, requestedResolutionDate: m.requestedResolutionDate,
-        relatedParty: m.otherParties.length ? JSON.stringify(m.otherParties) : null,
+        // other parties may name people: encrypted like the customer's data (DESIGN §1)
+        relatedParty: m.otherParties.length ? deps.pii.encrypt(JSON.stringify(m.otherParties)) : null,
         relatedEntity: m.otherEntities.length ? JSON.stringify(m.otherEntities) : null,
         withdrawnAt: null, deletedAt: null, createdAt: now, updatedAt: now,
       }).execute();

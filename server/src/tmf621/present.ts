@@ -124,7 +124,8 @@ export function presentTroubleTicket(b: TicketBundle, actor: Actor, pii: Pii, tz
     resolutionDate: (status === 'resolved' || status === 'closed') && resolvedAt ? iso(resolvedAt.at) : undefined,
     externalId: t.externalId ?? undefined,
     channel: { id: t.channel, name: t.channel },
-    relatedParty: [customer, ...parseJsonArray(tmf?.relatedParty ?? null)],
+    relatedParty: [customer, ...parseJsonArray(tmf?.relatedParty ? pii.decrypt(tmf.relatedParty) : null)
+      .map((p) => (clear || typeof p.name !== 'string' ? p : { ...p, name: maskName(p.name) }))],
     relatedEntity: [...entities, ...parseJsonArray(tmf?.relatedEntity ?? null)],
     note: notes,
     statusChange: changes.map((c) => ({ status: c.status, changeDate: iso(c.at), changeReason: c.reason })),

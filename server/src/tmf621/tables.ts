@@ -5,7 +5,7 @@ export interface TmfTicketRow {
   severity: string | null;
   name: string | null;
   requestedResolutionDate: number | null;
-  /** JSON array of the related parties netcare does not interpret */
+  /** JSON array of the related parties netcare does not interpret, encrypted (pii): they may name people */
   relatedParty: string | null;
   /** JSON array of the related entities netcare does not interpret */
   relatedEntity: string | null;

@@ -37,6 +37,7 @@ export interface WebhookDeliveryRow {
   ticketId: number;
   eventId: string;
   eventType: string;
+  /** the exact JSON sent on every attempt, encrypted at rest like personal data */
   body: string;
   attempts: number;
   nextAttemptAt: number;

@@ -229,6 +229,8 @@ eachEngine('TMF621 hub', (ctx) => {
       assert.equal(s.pending, 1);
       assert.match(s.lastError, /HTTP 500/);
       assert.ok(s.suspendedAt);
+      const waiting = await t.deps.db.kysely.selectFrom('webhookDelivery').select('body').where('subscriptionId', '=', Number(sub.id)).execute();
+      assert.ok(waiting.length === 1 && !waiting[0].body.includes('13812345678'), 'a waiting event is encrypted at rest');
       // events keep arriving while suspended
       await withKey(t, crm, { method: 'PATCH', url: `${BASE}/troubleTicket/${id}`, payload: { severity: 'Minor' } });
       await drain(t.deps, opts);

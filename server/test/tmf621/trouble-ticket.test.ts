@@ -145,7 +145,7 @@ eachEngine('TMF621 trouble tickets', (ctx) => {
   });
 
   it('authenticates with bearer keys and scopes to the key\'s region (404 outside), in the TMF error shape', async () => {
-    const id = (await post(crm, ttBody())).json().id;
+    const id = (await post(crm, ttBody({ relatedParty: [...ttBody().relatedParty, { id: 'emp-7', name: '李经理', role: 'reporter', '@referredType': 'Individual' }] }))).json().id;
     tmfError(await get(null, `/troubleTicket/${id}`), 401);
     tmfError(await get('nck_not-a-key', `/troubleTicket/${id}`), 401);
     tmfError(await get(null, '/troubleTicket'), 401);
@@ -156,6 +156,10 @@ eachEngine('TMF621 trouble tickets', (ctx) => {
     const masked = await t.as('maint', { method: 'GET', url: `${BASE}/troubleTicket/${id}` });
     assert.equal(masked.statusCode, 200, masked.body);
     assert.equal(masked.json().relatedParty[0].id, '138****5678');
+    assert.equal(masked.json().relatedParty[1].name, '李**', 'other parties\' names are masked too');
+    assert.equal((await get(crm, `/troubleTicket/${id}`)).json().relatedParty[1].name, '李经理');
+    const stored = await t.deps.db.kysely.selectFrom('tmfTicket').select('relatedParty').where('ticketId', '=', Number(id)).executeTakeFirstOrThrow();
+    assert.ok(!stored.relatedParty!.includes('李经理'), 'encrypted at rest');
     // a role that may not create: 403 in the TMF shape
     tmfError(await t.as('noc', { method: 'POST', url: `${BASE}/troubleTicket`, payload: ttBody() }), 403);
     // a key from Ningbo creating a Hangzhou ticket
