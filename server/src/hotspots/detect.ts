@@ -6,10 +6,10 @@ import { categoriesById } from '../tickets/categories.ts';
 import { linkHotspotMembers, mergeHotspotProblem, openHotspotProblem, reopenHotspotProblem } from '../problems/hotspot-problems.ts';
 import { hotspotRule } from './settings.ts';
 import { lockGroups, lockNeighbourhood } from './locks.ts';
-import { qualifyingWindows, type Complaint, type Neighbourhood } from './windows.ts';
+import { qualifyingWindows, type Neighbourhood } from './windows.ts';
 import { joinHotspot } from './membership.ts';
 import {
-  addHotspotCells, complaintsAt, foldHotspotCells, getHotspot, hotspotsForUpdate, memberIds, membershipOf, neighboursOfCells, nocOf, type Hotspot,
+  addHotspotCells, adjacencyAround, complaintsAt, foldHotspotCells, getHotspot, hotspotsForUpdate, memberIds, membershipOf, nocOf, type Hotspot,
 } from './repository.ts';
 
 /** A group whose last complaint is older than this is history (an import): the outbox records it, the NOC's inbox does not get it. */
@@ -23,7 +23,8 @@ export const NOTIFY_RECENT_MS = 24 * 3600_000;
  * own W(j), and W(i) of every complaint i of category c at a cell of N(x) with t ≤ t_i < t + 60 min
  * (relations are symmetric, so x ∈ N(x_i) and j ∈ W(i)). No other window changes. Those windows
  * are recomputed in full from the ticket index (cell_id, category_id, reported_at): the complaints
- * of category c in (t − 60 min, t + 60 min) at N(x) and, for the owners i at other cells, at N(x_i).
+ * of category c in (t − 60 min, t + 60 min) at the cells of N(y) for every y in N(x) (which holds
+ * N(x_i) of every owner i) — one read of the neighbour table and one of the ticket index.
  * Every qualifying one of them holds j, so they and j form one chain: their members and the
  * groups they already belong to become one group, under the oldest group's id (the lowest id:
  * ids are handed out in the order groups open), and the others are marked `merged` into it.
@@ -42,25 +43,23 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   const j = await trx.selectFrom('ticket').select(['id', 'categoryId', 'isNetwork', 'cellId', 'reportedAt', 'regionId']).where('id', '=', ticketId).executeTakeFirst();
   if (!j || !j.isNetwork || !j.cellId) return;
   const engine = deps.db.engine;
-  const rule = await hotspotRule(trx);
+  const rule = await hotspotRule(trx, deps.db, now);
   const x = j.cellId;
   const t = j.reportedAt;
   const W = rule.windowMs;
 
-  const neighbours = await neighboursOfCells(trx, [x]);
+  // N(x) and N(y) for every neighbour y: the owners of the windows j is in are at cells of N(x)
+  const neighbours = await adjacencyAround(trx, x);
   const nx = [x, ...(neighbours.get(x) ?? [])];
   await lockNeighbourhood(trx, engine, j.categoryId, nx);
 
-  // every complaint that can share a window with j
-  const near = await complaintsAt(trx, j.categoryId, nx, t - W, t + W);
-  // the windows j is in: its own and those of later complaints up to one window ahead (ties included)
-  const owners = near.filter((c) => c.reportedAt >= t);
-  const ownerCells = [...new Set(owners.map((o) => o.cellId))].filter((c) => c !== x);
-  if (ownerCells.length) for (const [c, list] of await neighboursOfCells(trx, ownerCells)) neighbours.set(c, list);
+  // every complaint those windows can hold: category c at ∪ N(y), y ∈ N(x), in (t − W, t + W)
+  const area = new Set(nx);
+  for (const y of nx) for (const z of neighbours.get(y) ?? []) area.add(z);
+  const complaints = await complaintsAt(trx, j.categoryId, [...area], t - W, t + W);
+  // the windows j is in: its own and those of complaints at N(x) up to one window later (ties included)
   const inNx = new Set(nx);
-  const extra = new Set<string>();
-  for (const c of ownerCells) for (const n of neighbours.get(c) ?? []) if (!inNx.has(n)) extra.add(n);
-  const complaints: Complaint[] = extra.size ? near.concat(await complaintsAt(trx, j.categoryId, [...extra], t - W, t + W)) : near;
+  const owners = complaints.filter((c) => c.reportedAt >= t && inNx.has(c.cellId));
 
   const sets = new Map<string, Set<string>>();
   const n: Neighbourhood = (cell) => {

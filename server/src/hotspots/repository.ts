@@ -33,6 +33,28 @@ export async function neighboursOfCells(db: Q, cellIds: readonly string[]): Prom
 }
 
 /**
+ * The neighbour lists of a cell and of each of its neighbours, in one read (cell → neighbour ids):
+ * every N(y) a window touching the cell can need. A join of two primary-key ranges of
+ * cell_neighbour (x's neighbours y, then each y's neighbours z); relations are stored both ways.
+ */
+export async function adjacencyAround(db: Q, cellId: string): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('cellNeighbour as n1')
+    .leftJoin('cellNeighbour as n2', 'n2.cellId', 'n1.neighbourId')
+    .select(['n1.neighbourId as y', 'n2.neighbourId as z'])
+    .where('n1.cellId', '=', cellId)
+    .execute();
+  const out = new Map<string, string[]>();
+  const mine: string[] = [];
+  for (const r of rows) {
+    let list = out.get(r.y);
+    if (!list) { list = []; out.set(r.y, list); mine.push(r.y); }
+    if (r.z != null) list.push(r.z);
+  }
+  out.set(cellId, mine);
+  return out;
+}
+
+/**
  * Complaints of a category at these cells reported strictly between `after` and `before`.
  * Read through the ticket index (cell_id, category_id, reported_at): one range per cell, so the
  * cost follows the complaints in that place and time, never the number of stored tickets.

@@ -8,7 +8,7 @@ import { errors } from '../errors.ts';
 import { parseIso } from '../shared/time.ts';
 import { appendAudit } from '../audit/repository.ts';
 import { getHotspotInScope, hotspotMap, listHotspots } from './query.ts';
-import { hotspotRule, RULE_LIMITS, setHotspotRule } from './settings.ts';
+import { hotspotRule, invalidateHotspotRule, RULE_LIMITS, setHotspotRule } from './settings.ts';
 
 const IsoTime = Type.String({ minLength: 16, maxLength: 40, description: 'ISO 8601 with offset' });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -86,6 +86,7 @@ export function hotspotRoutes(app: FastifyInstance, deps: Deps): void {
         await appendAudit(trx, deps.db.engine, { at: now, actor: actor.name, action: 'hotspot.settings', target: 'default', regionId: null, address: req.ip, details: body });
         return r;
       });
+      invalidateHotspotRule(deps.db);
       return presentRule(rule);
     },
   });

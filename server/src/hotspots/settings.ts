@@ -6,13 +6,27 @@ import { DEFAULT_RULE, type HotspotRule } from './windows.ts';
 /** Bounds an admin may set (§4 thresholds are settings). */
 export const RULE_LIMITS = { minComplaintsMin: 2, minComplaintsMax: 1000, windowMinutesMin: 1, windowMinutesMax: 24 * 60 };
 
+// Re-read at most every 2 s per database: detection runs on every network ticket, the rule changes rarely.
+const TTL_MS = 2000;
+const cache = new WeakMap<object, { at: number; rule: HotspotRule }>();
+
 /**
- * The §4 thresholds as stored. Read on every detection (one primary-key row): a change by an
- * admin applies to the next complaint in every server process at once.
+ * The §4 thresholds as stored (one primary-key row). With `cacheKey` (the database handle, not a
+ * transaction) the row is reused for 2 s: a change by an admin applies in this process at once and
+ * in other server processes within 2 s.
  */
-export async function hotspotRule(db: Q): Promise<HotspotRule> {
+export async function hotspotRule(db: Q, cacheKey?: object, now = Date.now()): Promise<HotspotRule> {
+  const hit = cacheKey ? cache.get(cacheKey) : undefined;
+  if (hit && now - hit.at < TTL_MS && now >= hit.at) return hit.rule;
   const r = await db.selectFrom('hotspotSetting').select(['minComplaints', 'windowMs']).where('id', '=', 'default').executeTakeFirst();
-  return r ? { minComplaints: Number(r.minComplaints), windowMs: Number(r.windowMs) } : DEFAULT_RULE;
+  const rule = r ? { minComplaints: Number(r.minComplaints), windowMs: Number(r.windowMs) } : DEFAULT_RULE;
+  if (cacheKey) cache.set(cacheKey, { at: now, rule });
+  return rule;
+}
+
+/** Forgets cached thresholds (after a change in this process). */
+export function invalidateHotspotRule(cacheKey: object): void {
+  cache.delete(cacheKey);
 }
 
 /**
