@@ -78,11 +78,16 @@ async function post(url: string, body: string, headers: Record<string, string>, 
 export async function deliverDue(deps: Deps, o: DeliveryOptions): Promise<number> {
   const k = deps.db.kysely;
   const now = deps.clock.now();
+  // the subscriptions that may receive now: the usual answer is none, and a suspended one's
+  // backlog is never scanned
+  const open = await k.selectFrom('webhookSubscription').select('id').where('state', '=', 'active')
+    .where((eb) => eb.or([eb('retryAt', 'is', null), eb('retryAt', '<=', now)])).execute();
+  if (!open.length) return 0;
   const rows = await k.selectFrom('webhookDelivery as d')
     .innerJoin('webhookSubscription as s', 's.id', 'd.subscriptionId')
     .select(['d.id', 'd.subscriptionId', 'd.attempts', 'd.eventId', 'd.eventType', 'd.body', 's.callback', 's.secretEnc', 's.consecutiveFailures'])
+    .where('d.subscriptionId', 'in', open.map((s) => s.id))
     .where('s.state', '=', 'active')
-    .where((eb) => eb.or([eb('s.retryAt', 'is', null), eb('s.retryAt', '<=', now)]))
     .where('d.nextAttemptAt', '<=', now)
     .where((eb) => eb.or([eb('d.claimedUntil', 'is', null), eb('d.claimedUntil', '<', now)]))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('webhookDelivery as e').select('e.id')

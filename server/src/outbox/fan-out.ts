@@ -82,6 +82,9 @@ const RENDERERS: Record<SubscriptionKind, Renderer> = { webhook: renderWebhook, 
  * keep their order per ticket even when processes fan out concurrently. Returns how many rows.
  */
 export async function fanOut(deps: Deps, opts: { batch: number }): Promise<number> {
+  // idle passes (nothing pending) open no write transaction
+  const any = await deps.db.kysely.selectFrom('outboxPending').select('outboxId').limit(1).executeTakeFirst();
+  if (!any) return 0;
   return deps.db.kysely.transaction().execute(async (trx) => {
     // take the marks in one statement that writes first: on PostgreSQL rows another process holds
     // are skipped (skip locked); on SQLite the write lock is taken at once (no read-then-upgrade)
