@@ -9,6 +9,7 @@
  *   node bin/run-ts.mjs bench/lookup.ts [--cells 1000000] [--issues 100000] [--lookups 5000] [--http-lookups 1000]
  *     [--pg postgres://…]   a throwaway database on that PostgreSQL server instead of SQLite
  *     [--sqlite FILE]       keep the SQLite database in FILE; a later run reuses it without seeding
+ *     [--keep-pg]           leave the PostgreSQL database in place (its name is printed) to inspect plans
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -83,6 +84,7 @@ async function openFresh(): Promise<{ db: Db; drop: () => Promise<void>; size: (
     db, engine: 'postgres', size: () => null,
     drop: async () => {
       await db.close();
+      if (args.includes('--keep-pg')) { say(`kept PostgreSQL database ${name}\n`); return; }
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

@@ -68,10 +68,10 @@ export async function cellsOfSite(db: Q, siteId: string, regionIds: readonly str
   return q.execute();
 }
 
-/** Cells in the given squares of the cell grid (geo.ts CELL_GRID), in scope when `regionIds` is given. */
-export async function cellsInSquares(db: Q, keys: readonly number[], regionIds: readonly string[] | null = null): Promise<Cell[]> {
+/** Position and site of the cells in the given squares of the cell grid (geo.ts CELL_GRID), in scope when `regionIds` is given. */
+export async function cellsInSquares(db: Q, keys: readonly number[], regionIds: readonly string[] | null = null): Promise<Pick<Cell, 'id' | 'siteId' | 'lon' | 'lat'>[]> {
   if (keys.length === 0) return [];
-  let q = db.selectFrom('cell').select([...CELL_COLUMNS]).where('gridKey', 'in', [...keys]);
+  let q = db.selectFrom('cell').select(['id', 'siteId', 'lon', 'lat']).where('gridKey', 'in', [...keys]);
   if (regionIds) q = q.where('regionId', 'in', regionIds.length ? [...regionIds] : ['']);
   return q.execute();
 }

@@ -110,8 +110,10 @@ export async function nearbySiteCells(db: Q, lon: number, lat: number, radiusM: 
     .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id));
 }
 
-function nearest(cells: Cell[], lon: number, lat: number): { cell: Cell; d: number } | null {
-  let best: { cell: Cell; d: number } | null = null;
+type Point = Pick<Cell, 'id' | 'siteId' | 'lon' | 'lat'>;
+
+function nearest(cells: Point[], lon: number, lat: number): { cell: Point; d: number } | null {
+  let best: { cell: Point; d: number } | null = null;
   for (const c of cells) {
     const d = distanceM(lon, lat, c.lon, c.lat);
     if (!best || d < best.d || (d === best.d && c.id < best.cell.id)) best = { cell: c, d };
