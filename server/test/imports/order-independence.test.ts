@@ -8,7 +8,7 @@ import type { Engine } from '../../src/db/connect.ts';
 import { derivedState, liveClient, scenario, seedCells, shuffled, type Row } from './fixtures.ts';
 
 /**
- * DESIGN §11: the result of every rule (repeats, grades, hotspots, clocks) must not depend on the
+ * DESIGN §11: the result of every rule (repeats, grades, hotspots, clocks, KPIs) must not depend on the
  * order in which tickets arrive — within one import, across several, and mixed with live intake
  * and live steps. Each variant stores the same tickets in another order on a fresh database; the
  * derived state of every ticket must come out the same.
@@ -27,7 +27,15 @@ async function run(engine: Engine, variant: Variant): Promise<Record<string, unk
       await seedCells(h.db);
       const { rows, live } = scenario();
       await variant(t, json(rows), live);
-      return await derivedState(h.db, Date.parse(REF));
+      t.clock.set(REF);
+      // the KPIs of §7 over the period, by every grouping they offer
+      const kpis: Record<string, unknown> = {};
+      for (const groupBy of ['region,network,month', 'department,day']) {
+        const r = await t.as('admin', { method: 'GET', url: `/api/v1/kpis?from=2026-01-01&to=2026-04-01&groupBy=${groupBy}` });
+        assert.equal(r.statusCode, 200, r.body);
+        kpis[groupBy] = r.json();
+      }
+      return { ...(await derivedState(h.db, Date.parse(REF))), kpis };
     } finally {
       await t.close();
     }
@@ -98,6 +106,8 @@ for (const engine of testEngines()) {
           assert.deepEqual(['A0', 'A1', 'A2', 'A3', 'A4'].map((x) => s[x].isRepeat), [0, 1, 1, 1, 0]);
           assert.ok(s.A3.clocks.some((c: any) => c.state === 'breached' && c.stoppedAt == null));
           assert.equal(s.H2.grade, 'important');
+          const groups = s.kpis['region,network,month'].groups as { tickets: number }[];
+          assert.equal(groups.reduce((a, g) => a + g.tickets, 0), Object.keys(s).length - 1);
           return;
         }
         for (const id of Object.keys(baseline)) assert.deepEqual((state as any)[id], (baseline as any)[id], `${name}: ticket ${id} differs`);

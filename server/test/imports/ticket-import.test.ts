@@ -236,6 +236,46 @@ eachEngine('ticket history import', (ctx) => {
     assert.deepEqual(left, []);
   });
 
+  it('updates the tickets a late one affects, with a system event on each: repeats and hotspots', async () => {
+    const t0 = at('2026-02-24T10:00:00+08:00');
+    const who = { msisdn: '13644440001' };
+    const later = (await importJson([row('LATE-2', t0 + 5 * 24 * 3600_000, { customer: who }, closedHistory(t0 + 5 * 24 * 3600_000))])).json();
+    assert.equal((await ticket(later.ids['LATE-2'])).isRepeat, false);
+    const earlier = (await importJson([row('LATE-1', t0, { customer: who })])).json();
+    assert.equal(earlier.created, 1);
+    const l2 = await ticket(later.ids['LATE-2']);
+    assert.equal(l2.isRepeat, true);
+    assert.deepEqual(l2.gradeProposal.reasons, ['repeat']);
+    const marked = l2.events.find((e: any) => e.type === 'marked_repeat');
+    assert.equal(marked.actor, 'system:repeats');
+    assert.equal(marked.becauseOf, earlier.ids['LATE-1']);
+
+    // five sms complaints at one cell within the hour, then a sixth arrives in a later import: all six join
+    const h0 = at('2026-02-24T20:00:00+08:00');
+    const sms = (i: number, events: ReturnType<typeof closedHistory> = []) => row(`SMS-${i}`, h0 + i * 8 * 60_000, {
+      customer: { msisdn: `136555500${i}0` }, category: 'network.sms_failure', cellId: 'HZ-C9', address: undefined, region: undefined, network: undefined,
+    }, events);
+    const first = (await importJson([1, 2, 3, 4, 5].map((i) => sms(i, i === 1 ? closedHistory(h0 + 8 * 60_000) : [ev(h0 + i * 8 * 60_000, 2, 'dispatched', { actor: 'agent' })])))).json();
+    for (const id of Object.values(first.ids) as number[]) assert.equal((await ticket(id)).hotspotId, null);
+    const sixth = (await importJson([sms(0)])).json();
+    const members = [...Object.values(first.ids), ...Object.values(sixth.ids)] as number[];
+    const hotspot = (await ticket(sixth.ids['SMS-0'])).hotspotId;
+    assert.ok(hotspot != null);
+    for (const id of members) {
+      const m = await ticket(id);
+      assert.equal(m.hotspotId, hotspot);
+      assert.equal(m.grade, 'important');
+      assert.ok(m.events.some((e: any) => e.type === 'hotspot_joined' && e.actorRole === 'system'), `ticket ${id} records joining`);
+    }
+    // an open member re-timed from its clocks' start; the closed one keeps the clocks it had
+    const open = await ticket(first.ids['SMS-2']);
+    const tri = open.clocks.find((c: any) => c.clock === 'triage');
+    assert.equal(Date.parse(tri.dueAt) - Date.parse(tri.startedAt), 30 * 60_000);
+    const closed = await ticket(first.ids['SMS-1']);
+    const ctri = closed.clocks.find((c: any) => c.clock === 'triage');
+    assert.equal(Date.parse(ctri.dueAt) - Date.parse(ctri.startedAt), 2 * HOUR);
+  });
+
   it('keeps rejecting a bad row on every retry, and imports it once fixed', async () => {
     const t0 = at('2026-02-19T10:00:00+08:00');
     const bad = row('FIX-1', t0, { customer: { msisdn: '13600000001' } }, [ev(t0, 5, 'triaged', { grade: 'ordinary' })]);
