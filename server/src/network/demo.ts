@@ -108,11 +108,10 @@ export async function seedNetworkDemo(db: Db, opts: { timeZone: string; now: num
     kind: 'outage', title: '文三路基站市电中断退服', cells: siteCells('hz-0012'), startsAt: iso(now - 2 * H),
     explanation: '您好，您所在的文三路附近基站因市电中断暂时退服，维护人员已到达现场抢修，预计今天18:00前恢复。恢复前该区域通话和上网可能受影响，给您带来不便，敬请谅解。',
   });
-  const past = await createIssue(ctx, {
+  await createIssue(ctx, {
     kind: 'outage', title: '湖滨基站传输光缆中断', cells: siteCells('hz-0027'), startsAt: iso(now - 26 * H), endsAt: iso(now - 22 * H),
     explanation: '湖滨附近基站因道路施工挖断传输光缆退服，已于当日抢通恢复。',
   });
-  void past;
   await createIssue(ctx, {
     kind: 'planned_work', title: '钱江新城区域设备升级割接', cells: [...siteCells('hz-0036'), ...siteCells('hz-0037')], startsAt: iso(tonight), endsAt: iso(tonight + 6 * H),
     explanation: '为提升网络质量，今晚0:00至6:00对钱江新城区域基站进行设备升级割接，期间手机信号可能短时中断，割接完成后自动恢复，无需您做任何操作。',

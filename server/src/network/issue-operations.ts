@@ -72,7 +72,7 @@ export async function storeIssue(trx: Q, c: Ctx, fields: IssueFields, cells: rea
 /**
  * Records a network issue (DESIGN §2): affected cells and/or a circle, a time window, the
  * explanation agents read out. The region comes from the cells when not given; cells and region
- * must be in the caller's scope.
+ * must be in the caller's scope. One whose window has already ended is stored closed.
  */
 export async function createIssue(c: Ctx, input: IssueInput): Promise<NetworkIssue> {
   const now = c.deps.clock.now();
@@ -93,11 +93,13 @@ export async function createIssue(c: Ctx, input: IssueInput): Promise<NetworkIss
     const known = await trx.selectFrom('region').select('id').where('id', '=', region).executeTakeFirst();
     if (!known) throw errors.validation(`region ${region} does not exist`, { field: 'region', region });
     if (!regionInScope(c.actor, region)) throw errors.forbidden(`region ${region} is outside your scope`, { region });
+    // an issue recorded after its window ended is history from the start
+    const over = endsAt != null && endsAt <= now;
     return storeIssue(trx, c, {
       kind: input.kind, title: input.title, explanation: input.explanation, regionId: region,
-      startsAt, endsAt, plannedDate: input.plannedDate ?? null, status: 'open', source: 'manual', externalAlarmId: null,
+      startsAt, endsAt, plannedDate: input.plannedDate ?? null, status: over ? 'closed' : 'open', source: 'manual', externalAlarmId: null,
       circleLon: input.circle?.lon ?? null, circleLat: input.circle?.lat ?? null, circleRadiusM: input.circle?.radiusM ?? null,
-      createdBy: c.actor.name, createdAt: now, updatedAt: now, closedAt: null,
+      createdBy: c.actor.name, createdAt: now, updatedAt: now, closedAt: over ? now : null,
     }, cells.map((x) => x.id));
   });
 }
