@@ -129,7 +129,7 @@ function StepFields({ type, ticket }: { type: StepType; ticket: Ticket }) {
     <Form.Item label={t('step.kind')} name="kind" rules={[rules.requiredChoice(t, t('step.kind'))]}>
       <Radio.Group optionType="button" buttonStyle="solid" data-testid="step-kind">
         {kinds.map((k) => (
-          <Radio.Button key={k} value={k} data-testid={`step-kind-${k}`}>{t(`replyKind.${k}` as MessageKey)}</Radio.Button>
+          <Radio.Button key={k} value={k}><span data-testid={`step-kind-${k}`}>{t(`replyKind.${k}` as MessageKey)}</span></Radio.Button>
         ))}
       </Radio.Group>
     </Form.Item>
@@ -182,8 +182,8 @@ function StepFields({ type, ticket }: { type: StepType; ticket: Ticket }) {
           )}
           <Form.Item label={t('step.grade')} name="grade" rules={[rules.requiredChoice(t, t('step.grade'))]}>
             <Radio.Group optionType="button" buttonStyle="solid">
-              <Radio.Button value="ordinary" data-testid="step-grade-ordinary">{t('grade.ordinary')}</Radio.Button>
-              <Radio.Button value="important" data-testid="step-grade-important">{t('grade.important')}</Radio.Button>
+              <Radio.Button value="ordinary"><span data-testid="step-grade-ordinary">{t('grade.ordinary')}</span></Radio.Button>
+              <Radio.Button value="important"><span data-testid="step-grade-important">{t('grade.important')}</span></Radio.Button>
             </Radio.Group>
           </Form.Item>
           <Typography.Text type="secondary">{t('step.triaged.help')}</Typography.Text>
@@ -197,7 +197,7 @@ function StepFields({ type, ticket }: { type: StepType; ticket: Ticket }) {
           <Form.Item label={t('step.escalateTo')} name="to" rules={[rules.requiredChoice(t, t('step.escalateTo'))]}>
             <Radio.Group optionType="button" buttonStyle="solid">
               {allowedEscalations(ticket, viewer).map((to) => (
-                <Radio.Button key={to} value={to} data-testid={`step-to-${to}`}>{t(`escalateTo.${to}` as MessageKey)}</Radio.Button>
+                <Radio.Button key={to} value={to}><span data-testid={`step-to-${to}`}>{t(`escalateTo.${to}` as MessageKey)}</span></Radio.Button>
               ))}
             </Radio.Group>
           </Form.Item>
@@ -231,7 +231,7 @@ function StepFields({ type, ticket }: { type: StepType; ticket: Ticket }) {
             <Form.Item label={t('step.score')} name="score" rules={[rules.requiredChoice(t, t('step.score'))]} extra={t('step.scoreHint')}>
               <Radio.Group optionType="button" data-testid="step-score">
                 {Array.from({ length: 10 }, (_, i) => i + 1).map((n) => (
-                  <Radio.Button key={n} value={n} data-testid={`step-score-${n}`} style={{ width: 40, textAlign: 'center', paddingInline: 0 }}>{n}</Radio.Button>
+                  <Radio.Button key={n} value={n} style={{ width: 40, textAlign: 'center', paddingInline: 0 }}><span data-testid={`step-score-${n}`}>{n}</span></Radio.Button>
                 ))}
               </Radio.Group>
             </Form.Item>

@@ -65,9 +65,9 @@ export function ColumnChooser({ value, onChange, testIdPrefix = 'columns' }: { v
           <Checkbox.Group value={value} onChange={(v) => onChange(['id', ...(v as TicketColumn[]).filter((c) => c !== 'id')])}>
             <Flex vertical gap={4}>
               {TICKET_COLUMNS.map((c) => (
-                <Checkbox key={c} value={c} disabled={c === 'id'} data-testid={`${testIdPrefix}-${c}`}>
+                <Checkbox key={c} value={c} disabled={c === 'id'}><span data-testid={`${testIdPrefix}-${c}`}>
                   {t(`column.${c}` as MessageKey)}
-                </Checkbox>
+                </span></Checkbox>
               ))}
             </Flex>
           </Checkbox.Group>

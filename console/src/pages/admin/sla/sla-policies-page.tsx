@@ -198,7 +198,7 @@ export default function SlaPoliciesPage() {
           <Col span={12}>
             <Form.Item label={t('sla.grade')} name="grade" rules={[rules.requiredChoice(t, t('sla.grade'))]}>
               <Radio.Group optionType="button" buttonStyle="solid">
-                {GRADES.map((g) => <Radio.Button key={g} value={g} data-testid={`sla-form-grade-${g}`}>{t(`grade.${g}` as MessageKey)}</Radio.Button>)}
+                {GRADES.map((g) => <Radio.Button key={g} value={g}><span data-testid={`sla-form-grade-${g}`}>{t(`grade.${g}` as MessageKey)}</span></Radio.Button>)}
               </Radio.Group>
             </Form.Item>
           </Col>
