@@ -58,7 +58,9 @@ export function CellMap({ cells, hotspots, selectedHotspot, selectedCell, onCell
 
   const option = useMemo<MapOption>(() => {
     const byId = new Map(cells.map((c) => [c.id, c]));
-    const points: Point[] = cells.map((c) => [c.lon, c.lat, c.complaints, c.openComplaints, c.id, c.name]);
+    // cells of one site share a position: the ones with more complaints are drawn last, on top
+    const points: Point[] = cells.map((c): Point => [c.lon, c.lat, c.complaints, c.openComplaints, c.id, c.name])
+      .sort((a, b) => a[3] - b[3] || a[2] - b[2]);
     const maxOpen = Math.max(1, ...cells.map((c) => c.openComplaints));
     const lons = cells.map((c) => c.lon);
     const lats = cells.map((c) => c.lat);
@@ -79,13 +81,13 @@ export function CellMap({ cells, hotspots, selectedHotspot, selectedCell, onCell
     });
     return {
       animation: false,
-      grid: { left: 56, right: 24, top: 16, bottom: 48 },
+      grid: { left: 56, right: 24, top: 40, bottom: 48 },
       xAxis: { type: 'value', scale: true, name: t('hotspots.lon'), nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => v.toFixed(2) } },
       yAxis: { type: 'value', scale: true, name: t('hotspots.lat'), nameLocation: 'middle', nameGap: 42, axisLabel: { formatter: (v: number) => v.toFixed(2) } },
       dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }, { type: 'inside', yAxisIndex: 0, filterMode: 'none' }],
       visualMap: {
         type: 'continuous', seriesIndex: 0, dimension: 3, min: 0, max: maxOpen, calculable: false, orient: 'horizontal',
-        left: 'center', bottom: 0, itemHeight: 120, text: [t('hotspots.legendMany', { n: maxOpen }), t('hotspots.legendNone')],
+        right: 16, top: 4, itemHeight: 120, text: [t('hotspots.legendMany', { n: maxOpen }), t('hotspots.legendNone')],
         inRange: { color: ['#d9d9d9', '#ffe58f', '#ff9c6e', '#f5222d', '#820014'] },
       },
       tooltip: {

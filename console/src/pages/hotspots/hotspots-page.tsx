@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, DatePicker, Descriptions, Drawer, Empty, Flex, Row, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { FireOutlined, ReloadOutlined, UnorderedListOutlined, FileSearchOutlined } from '@ant-design/icons';
@@ -51,6 +51,26 @@ export default function HotspotsPage() {
   };
 
   const hours = WINDOWS.find((w) => w.key === windowKey)?.hours ?? 24;
+
+  // opened for one group (`?hotspot=ID`, from a ticket or a problem record): show its city and a window that holds it
+  const focus = params.get('hotspot');
+  useEffect(() => {
+    if (!focus) return;
+    let live = true;
+    api.get<Hotspot>(`/api/v1/hotspots/${encodeURIComponent(focus)}`).then((h) => {
+      if (!live) return;
+      const id = h.status === 'merged' && h.mergedInto != null ? h.mergedInto : h.id;
+      setSelectedHotspot(id);
+      const windowStart = (end ?? dayjs()).subtract(hours, 'hour');
+      const changes: Record<string, string | null> = { hotspot: null };
+      if (!region) changes.region = h.region;
+      if (dayjs(h.lastReportedAt).isBefore(windowStart)) changes.to = dayjs(h.lastReportedAt).add(1, 'hour').startOf('hour').format();
+      set(changes);
+    }, () => { /* unknown or outside the scope: the map as it is */ });
+    return () => { live = false; };
+    // only when arriving with ?hotspot=
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
   const map = useLoad(async () => {
     const to = (end ?? dayjs()).format();
     const from = (end ?? dayjs()).subtract(hours, 'hour').format();
