@@ -4,7 +4,7 @@
  * and adds the difference to the aggregates whenever the ticket changes, so the aggregates are
  * always the sum of every ticket's current contribution.
  */
-import { dayKey } from '../shared/time.ts';
+import { dayKey, offsetMinutes } from '../shared/time.ts';
 import { RESOLUTIONS } from '../tickets/workflow.ts';
 import { CLOCK_COUNTERS, CLOCK_INDEX, CLOCK_NAMES, COUNTER_INDEX, COUNTERS, type Counter } from './catalogue.ts';
 
@@ -39,22 +39,39 @@ export interface Contribution {
 
 export const EMPTY: Contribution = { r: '', n: '', d: [], c: [], h: [] };
 
-const dayCache = new Map<string, Map<number, number>>();
+const DAY_MS = 86_400_000;
+const offsetCache = new Map<string, Map<number, number | null>>();
+const ymdCache = new Map<number, number>();
+
+/** yyyymmdd of a day counted from 1970-01-01. */
+function ymdOfEpochDay(e: number): number {
+  let v = ymdCache.get(e);
+  if (v === undefined) {
+    const d = new Date(e * DAY_MS);
+    v = d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+    if (ymdCache.size > 200_000) ymdCache.clear();
+    ymdCache.set(e, v);
+  }
+  return v;
+}
+
 /**
- * The local day (yyyymmdd) of an instant in the zone, memoised per quarter hour (every zone's
- * offset is a multiple of 15 minutes), since Intl formatting costs microseconds per call.
+ * The local day (yyyymmdd) of an instant in the zone. Intl costs microseconds per call, so the
+ * zone's offset is looked up once per UTC day (null on a day when it changes: then Intl decides).
  */
 export function dayOf(ms: number, timeZone: string): number {
-  let m = dayCache.get(timeZone);
-  if (!m) { m = new Map(); dayCache.set(timeZone, m); }
-  const slot = Math.floor(ms / 900_000);
-  let d = m.get(slot);
-  if (d === undefined) {
-    if (m.size > 500_000) m.clear();
-    d = dayKey(slot * 900_000, timeZone);
-    m.set(slot, d);
+  let m = offsetCache.get(timeZone);
+  if (!m) { m = new Map(); offsetCache.set(timeZone, m); }
+  const utcDay = Math.floor(ms / DAY_MS);
+  let off = m.get(utcDay);
+  if (off === undefined) {
+    const a = offsetMinutes(utcDay * DAY_MS, timeZone);
+    const b = offsetMinutes(utcDay * DAY_MS + DAY_MS - 1, timeZone);
+    off = a === b ? a : null;
+    if (m.size > 200_000) m.clear();
+    m.set(utcDay, off);
   }
-  return d;
+  return off === null ? dayKey(ms, timeZone) : ymdOfEpochDay(Math.floor((ms + off * 60_000) / DAY_MS));
 }
 
 /**
@@ -92,9 +109,9 @@ function followUpData(data: string | null): { responded: boolean; score: number 
  * - each stopped clock's handling time (stop − start) on its stop day.
  */
 export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], followUps: readonly FollowUpFacts[], departments: readonly string[], timeZone: string): Contribution {
-  const counts = new Map<string, number>();
+  const counts = new Map<number, number>();
   const add = (day: number, counter: Counter, n = 1) => {
-    const k = `${day}:${COUNTER_INDEX[counter]}`;
+    const k = day * 32 + COUNTER_INDEX[counter];
     counts.set(k, (counts.get(k) ?? 0) + n);
   };
   const reported = dayOf(t.reportedAt, timeZone);
@@ -132,11 +149,7 @@ export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], fo
     }
   }
   const c: Contribution['c'] = [];
-  for (const [k, n] of counts) {
-    if (n === 0) continue;
-    const [day, idx] = k.split(':').map(Number);
-    c.push([day, idx, n]);
-  }
+  for (const [k, n] of counts) if (n !== 0) c.push([Math.floor(k / 32), k % 32, n]);
   c.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   h.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   return { r: t.regionId, n: t.network ?? '', d: [...new Set(departments)].sort(), c, h };
@@ -194,12 +207,66 @@ export function decodeContribution(text: string | null | undefined): Contributio
   };
 }
 
-/** Aggregate changes, keyed like the tables' primary keys (shard aside). */
+/**
+ * Region, department and network ids as small numbers, so aggregate keys are numbers: the
+ * rebuild adds millions of facts, and numeric map keys cost a fraction of built strings.
+ */
+const idOf = new Map<string, number>();
+const idName: string[] = [];
+function intern(s: string, limit: number): number {
+  let i = idOf.get(s);
+  if (i === undefined) {
+    i = idName.length;
+    idName.push(s);
+    idOf.set(s, i);
+  }
+  if (i >= limit) throw new Error(`KPI keys hold at most ${limit} distinct region and department ids`);
+  return i;
+}
+const netOf = new Map<string, number>(['', 'GSM', 'WCDMA', 'LTE', 'NR'].map((n, i) => [n, i]));
+const netName = ['', 'GSM', 'WCDMA', 'LTE', 'NR'];
+function internNetwork(n: string): number {
+  let i = netOf.get(n);
+  if (i === undefined) {
+    i = netName.length;
+    if (i >= 16) throw new Error('KPI keys hold at most 16 networks');
+    netName.push(n);
+    netOf.set(n, i);
+  }
+  return i;
+}
+const IDS = 8192;
+const EPOCH_DAYS = 131_072;
+const MONTHS = 2048;
+const epochDayOf = (day: number) => Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100) / DAY_MS;
+const monthIndex = (month: number) => (Math.floor(month / 100) - 1970) * 12 + (month % 100) - 1;
+
+/** A counter row key: department, region, network, day. */
+export interface CounterKey { departmentId: string; regionId: string; network: string; day: number }
+/** A histogram row key: department, region, network, month (yyyymm), clock. */
+export interface HistogramKey { departmentId: string; regionId: string; network: string; month: number; clock: string }
+
+export function counterKeyOf(key: number): CounterKey {
+  const e = key % EPOCH_DAYS;
+  let r = Math.floor(key / EPOCH_DAYS);
+  const net = r % 16; r = Math.floor(r / 16);
+  return { departmentId: idName[Math.floor(r / IDS)], regionId: idName[r % IDS], network: netName[net], day: ymdOfEpochDay(e) };
+}
+
+export function histogramKeyOf(key: number): HistogramKey {
+  let r = key;
+  const clock = r % 8; r = Math.floor(r / 8);
+  const m = r % MONTHS; r = Math.floor(r / MONTHS);
+  const net = r % 16; r = Math.floor(r / 16);
+  return { departmentId: idName[Math.floor(r / IDS)], regionId: idName[r % IDS], network: netName[net], month: (1970 + Math.floor(m / 12)) * 100 + (m % 12) + 1, clock: CLOCK_NAMES[clock] };
+}
+
+/** Aggregate changes, keyed like the tables' primary keys (shard aside); see counterKeyOf, histogramKeyOf. */
 export interface Delta {
-  /** `dept|day|region|network` → counter amounts (COUNTERS order) */
-  counters: Map<string, number[]>;
-  /** `dept|month|region|network|clock|bucket` → [count, sum ms] */
-  monthly: Map<string, [number, number]>;
+  /** counter key → counter amounts (COUNTERS order) */
+  counters: Map<number, number[]>;
+  /** histogram key → bucket → [count, sum ms] */
+  monthly: Map<number, Map<number, [number, number]>>;
 }
 
 export function emptyDelta(): Delta {
@@ -212,19 +279,25 @@ export function emptyDelta(): Delta {
  */
 export function addContribution(delta: Delta, x: Contribution, sign: 1 | -1): void {
   if (x.c.length === 0 && x.h.length === 0) return;
-  for (const dept of ['', ...x.d]) {
+  const region = intern(x.r, IDS);
+  const net = internNetwork(x.n);
+  const depts = [intern('', IDS), ...x.d.map((d) => intern(d, IDS))];
+  for (const dept of depts) {
+    const base = ((dept * IDS + region) * 16 + net) * EPOCH_DAYS;
     for (const [day, idx, n] of x.c) {
-      const k = `${dept}|${day}|${x.r}|${x.n}`;
+      const k = base + epochDayOf(day);
       let v = delta.counters.get(k);
       if (!v) { v = new Array(COUNTERS.length).fill(0); delta.counters.set(k, v); }
       v[idx] += sign * n;
     }
+    const hbase = ((dept * IDS + region) * 16 + net) * MONTHS;
     for (const [day, clock, ms] of x.h) {
-      const k = `${dept}|${Math.floor(day / 100)}|${x.r}|${x.n}|${CLOCK_NAMES[clock]}|${bucketOf(ms)}`;
-      let v = delta.monthly.get(k);
-      if (!v) { v = [0, 0]; delta.monthly.set(k, v); }
-      v[0] += sign;
-      v[1] += sign * ms;
+      const k = (hbase + monthIndex(Math.floor(day / 100))) * 8 + clock;
+      let h = delta.monthly.get(k);
+      if (!h) { h = new Map(); delta.monthly.set(k, h); }
+      const b = bucketOf(ms);
+      const v = h.get(b);
+      if (v) { v[0] += sign; v[1] += sign * ms; } else h.set(b, [sign, sign * ms]);
     }
   }
 }
@@ -232,7 +305,10 @@ export function addContribution(delta: Delta, x: Contribution, sign: 1 | -1): vo
 /** Drops the entries that net to zero (an unchanged fact subtracted and added again). */
 export function pruneDelta(delta: Delta): Delta {
   for (const [k, v] of delta.counters) if (v.every((n) => n === 0)) delta.counters.delete(k);
-  for (const [k, v] of delta.monthly) if (v[0] === 0 && v[1] === 0) delta.monthly.delete(k);
+  for (const [k, h] of delta.monthly) {
+    for (const [b, v] of h) if (v[0] === 0 && v[1] === 0) h.delete(b);
+    if (h.size === 0) delta.monthly.delete(k);
+  }
   return delta;
 }
 

@@ -15,6 +15,7 @@ import { CLOCK_NAMES, COUNTERS, type GroupKey } from './catalogue.ts';
 import { dateOfDayNumber, dayNumberToText, monthNumberToText, parseGroupBy, parsePeriod, periodIso, splitWholeMonths, type Period } from './period.ts';
 import { startOfLocalDay } from '../shared/time.ts';
 import { bucketOf, dayOf } from './contribution.ts';
+import { parseBuckets } from './store.ts';
 import { quantile, mergeInto } from './percentile.ts';
 import { backlogRows, emptyBacklog, addBacklog, type Backlog } from './backlog.ts';
 
@@ -134,7 +135,8 @@ async function counterRows(db: Kysely<Database>, p: Period, s: KpiScope, groupBy
 }
 
 /**
- * Handling-time histogram rows per group (and month when grouped by month): whole months from
+ * Handling-time histograms per group and clock (and month when grouped by month), as rows with
+ * flat `buckets` [bucket, count, sum ms, …]: whole months from
  * the monthly rollup; loose days, and every day when grouped by day, from the stopped clocks
  * themselves (index ticket_clock_stopped_idx), bucketed exactly as the rollup buckets them, so
  * both paths give the same quantiles for the same clocks.
@@ -149,9 +151,8 @@ async function histogramRows(db: Kysely<Database>, tz: string, p: Period, s: Kpi
     const dims = dimensions(groupBy, 'month');
     let q: any = db.selectFrom('kpiDurationMonth').where('month', '>=', split.months[0]).where('month', '<=', split.months[split.months.length - 1]);
     q = filtered(q, s);
-    const g = [...dims, ...(byMonth ? ['month'] : []), 'clock', 'bucket'];
-    q = q.select(g).select((eb: any) => [eb.fn.sum('count').as('count'), eb.fn.sum('sumMs').as('sumMs')]).groupBy(g);
-    out.push(...((await q.execute()) as Row[]));
+    q = q.select([...dims, ...(byMonth ? ['month'] : []), 'clock', 'buckets']);
+    for (const r of (await q.execute()) as Row[]) out.push({ ...r, buckets: parseBuckets(r.buckets) });
   }
   for (const [a, b] of split.dayRanges) {
     const from = dateOfDayNumber(a);
@@ -174,21 +175,26 @@ export async function rawHistogramRows(db: Kysely<Database>, tz: string, fromMs:
     where ${sql.join(where, sql` and `)}`.execute(db);
   const byDay = groupBy.includes('day');
   const byMonth = groupBy.includes('month');
-  const acc = new Map<string, Row>();
+  const acc = new Map<string, { row: Row; buckets: Map<number, [number, number]> }>();
   for (const x of r.rows) {
     const ms = Math.max(0, Number(x.stoppedAt) - Number(x.startedAt));
     const day = byDay || byMonth ? dayOf(Number(x.stoppedAt), tz) : 0;
     const period = byDay ? day : Math.floor(day / 100);
-    const bucket = bucketOf(ms);
-    const k = `${x.regionId}|${x.network}|${x.departmentId}|${period}|${x.clock}|${bucket}`;
-    const row = acc.get(k);
-    if (row) { row.count += 1; row.sumMs += ms; continue; }
-    acc.set(k, {
-      regionId: x.regionId, network: x.network, departmentId: x.departmentId, clock: x.clock, bucket, count: 1, sumMs: ms,
-      ...(byDay ? { day } : byMonth ? { month: Math.floor(day / 100) } : {}),
-    });
+    const k = `${x.regionId}|${x.network}|${x.departmentId}|${period}|${x.clock}`;
+    let a = acc.get(k);
+    if (!a) {
+      a = { row: { regionId: x.regionId, network: x.network, departmentId: x.departmentId, clock: x.clock, ...(byDay ? { day } : byMonth ? { month: period } : {}) }, buckets: new Map() };
+      acc.set(k, a);
+    }
+    mergeInto(a.buckets, bucketOf(ms), 1, ms);
   }
-  return [...acc.values()];
+  const out: Row[] = [];
+  for (const { row, buckets } of acc.values()) {
+    const flat: number[] = [];
+    for (const b of [...buckets.keys()].sort((x, y) => x - y)) flat.push(b, ...buckets.get(b)!);
+    out.push({ ...row, buckets: flat });
+  }
+  return out;
 }
 
 interface Acc {
@@ -274,7 +280,8 @@ export async function kpiReport(deps: Pick<Deps, 'db' | 'config' | 'clock'>, act
     const a = acc(keyOf(r, groupBy));
     let h = a.hist.get(r.clock);
     if (!h) { h = new Map(); a.hist.set(r.clock, h); }
-    mergeInto(h, Number(r.bucket), Number(r.count), Number(r.sumMs));
+    const b = r.buckets as number[];
+    for (let i = 0; i < b.length; i += 3) mergeInto(h, b[i], b[i + 1], b[i + 2]);
   }
   for (const r of backlog) addBacklog(acc(keyOf(r, groupBy)).backlog, r);
   // a city or network with subscribers but no complaint still has a complaint rate (0)

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { addContribution, contributionOf, emptyDelta, encodeContribution, pruneDelta, type Delta } from './contribution.ts';
-import { applyDelta } from './store.ts';
+import { applyDelta, insertStored } from './store.ts';
 
 export interface RebuildOptions {
   /** tickets per read batch (default 2000) */
@@ -56,7 +56,7 @@ export async function rebuildKpis(db: Kysely<Database>, timeZone: string, opts: 
     }
     const flush = pending(delta) >= FLUSH_AT;
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < stored.length; i += 1000) await trx.insertInto('kpiTicket').values(stored.slice(i, i + 1000)).execute();
+      await insertStored(trx, stored);
       if (flush) await applyDelta(trx, pruneDelta(delta), 0);
     });
     if (flush) delta = emptyDelta();

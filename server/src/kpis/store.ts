@@ -1,9 +1,9 @@
-import { PostgresAdapter } from 'kysely';
+import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Q } from '../db/types.ts';
 import { COUNTERS } from './catalogue.ts';
-import type { Delta } from './contribution.ts';
+import { counterKeyOf, histogramKeyOf, type Delta } from './contribution.ts';
 
-/** True on PostgreSQL (the one dialect question the KPI writers ask: whether to shard hot rows). */
+/** True on PostgreSQL: the KPI writers ask it to shard hot rows, lock stored contributions and number placeholders. */
 export function isPostgres(q: Q): boolean {
   return q.getExecutor().adapter instanceof PostgresAdapter;
 }
@@ -28,40 +28,105 @@ export function shardOf(q: Q): number {
   return s;
 }
 
-function* batches<T>(xs: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
+const snake = (c: string) => c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`);
+const COUNTER_COLUMNS = ['department_id', 'day', 'region_id', 'network', 'shard', ...COUNTERS.map(snake)];
+const HISTOGRAM_KEY = ['department_id', 'month', 'region_id', 'network', 'clock'];
+
+/**
+ * A multi-row upsert that adds to the existing row: `insert … values (…), (…) on conflict (key)
+ * do update set x = t.x + excluded.x`, written as text with a flat parameter list (the query
+ * builder's per-value objects cost more than the database work for thousands of rows).
+ */
+async function upsertAdd(q: Q, table: string, columns: string[], keyCount: number, values: unknown[], rows: number): Promise<void> {
+  const pg = isPostgres(q);
+  let n = 0;
+  const row = () => `(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
+  const tuples = Array.from({ length: rows }, row).join(', ');
+  const adds = columns.slice(keyCount).map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  const text = `insert into ${table} (${columns.join(', ')}) values ${tuples} on conflict (${columns.slice(0, keyCount).join(', ')}) do update set ${adds}`;
+  await q.executeQuery(CompiledQuery.raw(text, values));
 }
 
 /**
  * Adds a delta to the aggregate tables with upserts (`on conflict … do update set x = x + excluded.x`,
- * which both engines run). Keys are written in sorted order, so two transactions lock shared rows
- * in the same order.
+ * which both engines run). Keys are written in sorted (numeric key) order, so two transactions lock
+ * shared rows in the same order.
  */
 export async function applyDelta(q: Q, delta: Delta, shard: number): Promise<void> {
-  if (delta.counters.size) {
-    const rows = [...delta.counters.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => {
-      const [departmentId, day, regionId, network] = k.split('|');
-      const row: Record<string, string | number> = { departmentId, day: Number(day), regionId, network, shard };
-      COUNTERS.forEach((c, i) => { row[c] = v[i]; });
-      return row;
-    });
-    for (const part of batches(rows, 1000)) {
-      await q.insertInto('kpiDay').values(part as any)
-        .onConflict((oc) => oc.columns(['departmentId', 'day', 'regionId', 'network', 'shard'])
-          .doUpdateSet((eb: any) => Object.fromEntries(COUNTERS.map((c) => [c, eb(`kpiDay.${c}`, '+', eb.ref(`excluded.${c}`))])) as any))
-        .execute();
+  const counterKeys = [...delta.counters.keys()].sort((a, b) => a - b);
+  for (let i = 0; i < counterKeys.length; i += 1000) {
+    const part = counterKeys.slice(i, i + 1000);
+    const values: unknown[] = [];
+    for (const k of part) {
+      const key = counterKeyOf(k);
+      values.push(key.departmentId, key.day, key.regionId, key.network, shard, ...delta.counters.get(k)!);
     }
+    await upsertAdd(q, 'kpi_day', COUNTER_COLUMNS, 5, values, part.length);
   }
-  if (delta.monthly.size) {
-    const rows = [...delta.monthly.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, [count, sumMs]]) => {
-      const [departmentId, month, regionId, network, clock, bucket] = k.split('|');
-      return { departmentId, month: Number(month), regionId, network, clock, bucket: Number(bucket), count, sumMs };
-    });
-    for (const part of batches(rows, 2000)) {
-      await q.insertInto('kpiDurationMonth').values(part)
-        .onConflict((oc) => oc.columns(['departmentId', 'month', 'regionId', 'network', 'clock', 'bucket'])
-          .doUpdateSet((eb) => ({ count: eb('kpiDurationMonth.count', '+', eb.ref('excluded.count')), sumMs: eb('kpiDurationMonth.sumMs', '+', eb.ref('excluded.sumMs')) })))
-        .execute();
+  const histogramKeys = [...delta.monthly.keys()].sort((a, b) => a - b);
+  for (let i = 0; i < histogramKeys.length; i += 500) await addHistograms(q, histogramKeys.slice(i, i + 500), delta.monthly);
+}
+
+/** A stored histogram: `[bucket, count, sum ms, bucket, count, sum ms, …]` in bucket order (JSON text). */
+export function parseBuckets(text: string | null | undefined): number[] {
+  return text ? (JSON.parse(text) as number[]) : [];
+}
+
+/**
+ * Adds bucket deltas to histogram rows (one row per department, month, region, network, clock:
+ * a province month grouped by city and network reads a few hundred rows, whatever the number of
+ * tickets). Read-modify-write: the rows are created if missing, read (locked on PostgreSQL),
+ * merged here, and written back.
+ */
+async function addHistograms(q: Q, keys: number[], monthly: Delta['monthly']): Promise<void> {
+  const pg = isPostgres(q);
+  let n = 0;
+  const p = () => (pg ? `$${++n}` : '?');
+  const ks = keys.map(histogramKeyOf);
+  const keyValues = ks.flatMap((k) => [k.departmentId, k.month, k.regionId, k.network, k.clock]);
+  const cols = `${HISTOGRAM_KEY.join(', ')}, count, sum_ms, buckets`;
+  const conflict = `on conflict (${HISTOGRAM_KEY.join(', ')})`;
+  n = 0;
+  await q.executeQuery(CompiledQuery.raw(`insert into kpi_duration_month (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, 0, 0, '[]')`).join(', ')} ${conflict} do nothing`, keyValues));
+  n = 0;
+  const found = await q.executeQuery<{ departmentId: string; month: number; regionId: string; network: string; clock: string; buckets: string }>(CompiledQuery.raw(
+    `select ${HISTOGRAM_KEY.join(', ')}, buckets from kpi_duration_month where (${HISTOGRAM_KEY.join(', ')}) in (${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')})${pg ? ' for update' : ''}`,
+    keyValues));
+  const stored = new Map(found.rows.map((r) => [`${r.departmentId}|${Number(r.month)}|${r.regionId}|${r.network}|${r.clock}`, r.buckets]));
+  const values: unknown[] = [];
+  keys.forEach((key, i) => {
+    const k = ks[i];
+    const merged = new Map<number, [number, number]>();
+    const flat = parseBuckets(stored.get(`${k.departmentId}|${k.month}|${k.regionId}|${k.network}|${k.clock}`));
+    for (let j = 0; j < flat.length; j += 3) merged.set(flat[j], [flat[j + 1], flat[j + 2]]);
+    for (const [b, [c, ms]] of monthly.get(key)!) {
+      const v = merged.get(b);
+      if (v) { v[0] += c; v[1] += ms; } else merged.set(b, [c, ms]);
     }
+    const out: number[] = [];
+    let count = 0;
+    let sum = 0;
+    for (const b of [...merged.keys()].sort((x, y) => x - y)) {
+      const [c, ms] = merged.get(b)!;
+      if (c === 0 && ms === 0) continue;
+      out.push(b, c, ms);
+      count += c;
+      sum += ms;
+    }
+    values.push(k.departmentId, k.month, k.regionId, k.network, k.clock, count, sum, JSON.stringify(out));
+  });
+  n = 0;
+  await q.executeQuery(CompiledQuery.raw(
+    `insert into kpi_duration_month (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')} ${conflict} do update set count = excluded.count, sum_ms = excluded.sum_ms, buckets = excluded.buckets`,
+    values));
+}
+
+/** Stores many tickets' contributions at once (the rebuild). */
+export async function insertStored(q: Q, rows: { ticketId: number; facts: string }[]): Promise<void> {
+  const pg = isPostgres(q);
+  for (let i = 0; i < rows.length; i += 2000) {
+    const part = rows.slice(i, i + 2000);
+    const tuples = part.map((_, j) => (pg ? `($${2 * j + 1}, $${2 * j + 2})` : '(?, ?)')).join(', ');
+    await q.executeQuery(CompiledQuery.raw(`insert into kpi_ticket (ticket_id, facts) values ${tuples}`, part.flatMap((r) => [r.ticketId, r.facts])));
   }
 }

@@ -39,9 +39,10 @@ export interface KpiDayRow {
 }
 
 /**
- * Handling-time histogram of stopped clocks by stop month (yyyymm): count and summed milliseconds
- * per duration bucket (contribution.ts bucketOf). Periods that do not cover whole months read the
- * stopped clocks themselves and bucket them the same way (query.ts).
+ * Handling-time histogram of the clocks stopped in a month (yyyymm), per group and clock: count,
+ * summed milliseconds, and `buckets`, JSON `[bucket, count, sum ms, …]` over the duration buckets
+ * of contribution.ts bucketOf. Periods that do not cover whole months read the stopped clocks
+ * themselves and bucket them the same way (query.ts).
  */
 export interface KpiDurationMonthRow {
   departmentId: string;
@@ -49,9 +50,9 @@ export interface KpiDurationMonthRow {
   regionId: string;
   network: string;
   clock: string;
-  bucket: number;
   count: number;
   sumMs: number;
+  buckets: string;
 }
 
 /** What each ticket adds to the aggregates now (contribution.ts encoding): the hook adds new − stored. */

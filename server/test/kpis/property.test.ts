@@ -107,8 +107,15 @@ async function stored(db: Db) {
   }
   const monthly = new Map<string, [number, number]>();
   for (const r of await k.selectFrom('kpiDurationMonth').selectAll().execute()) {
-    if (Number(r.count) === 0 && Number(r.sumMs) === 0) continue;
-    monthly.set(`${r.departmentId}|${r.month}|${r.regionId}|${r.network}|${r.clock}|${r.bucket}`, [Number(r.count), Number(r.sumMs)]);
+    const b = JSON.parse(r.buckets) as number[];
+    let count = 0;
+    let sum = 0;
+    for (let i = 0; i < b.length; i += 3) {
+      monthly.set(`${r.departmentId}|${r.month}|${r.regionId}|${r.network}|${r.clock}|${b[i]}`, [b[i + 1], b[i + 2]]);
+      count += b[i + 1];
+      sum += b[i + 2];
+    }
+    assert.deepEqual([Number(r.count), Number(r.sumMs)], [count, sum], 'row totals');
   }
   return { counters, monthly };
 }
@@ -220,7 +227,10 @@ eachEngine('KPI aggregates after random live steps', (ctx) => {
       const y = Math.floor(month / 100);
       const m = month % 100;
       const raw = await rawHistogramRows(ctx.db.kysely, tz, startOfLocalDay(y, m, 1, tz), startOfLocalDay(y, m + 1, 1, tz), scope, ['region', 'network', 'month']);
-      const fromRaw = new Map(raw.map((x) => [`|${x.month}|${x.regionId}|${x.network}|${x.clock}|${x.bucket}`, [x.count, x.sumMs]]));
+      const fromRaw = new Map(raw.flatMap((x) => {
+        const b = x.buckets as number[];
+        return Array.from({ length: b.length / 3 }, (_, i) => [`|${x.month}|${x.regionId}|${x.network}|${x.clock}|${b[3 * i]}`, [b[3 * i + 1], b[3 * i + 2]]] as const);
+      }));
       const rollup = new Map([...live.monthly].filter(([k]) => k.startsWith(`|${month}|`)));
       assert.ok(rollup.size > 0, `clocks stopped in ${month}`);
       assert.deepEqual(sorted(fromRaw), sorted(rollup), `raw and rollup histograms of ${month}`);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucketOf, contributionOf, decodeContribution, diffContributions, EMPTY, encodeContribution } from '../../src/kpis/contribution.ts';
+import { bucketOf, contributionOf, counterKeyOf, dayOf, decodeContribution, diffContributions, EMPTY, encodeContribution, histogramKeyOf } from '../../src/kpis/contribution.ts';
+import { dayKey } from '../../src/shared/time.ts';
 import { quantile } from '../../src/kpis/percentile.ts';
 import { parseGroupBy, parsePeriod, splitWholeMonths } from '../../src/kpis/period.ts';
 import { COUNTER_INDEX } from '../../src/kpis/catalogue.ts';
@@ -89,9 +90,21 @@ describe('a ticket contribution', () => {
     assert.equal(diffContributions(a, a).counters.size, 0);
     const b = contributionOf(base, [], [], ['hz-noc', 'hz-maintenance'], TZ);
     const d = diffContributions(a, b);
-    assert.deepEqual([...d.counters.keys()], ['hz-maintenance|20260331|hz|LTE']);
+    assert.deepEqual([...d.counters.keys()].map(counterKeyOf), [{ departmentId: 'hz-maintenance', regionId: 'hz', network: 'LTE', day: 20260331 }]);
     const fresh = diffContributions(EMPTY, a);
-    assert.deepEqual([...fresh.counters.keys()].sort(), ['hz-noc|20260331|hz|LTE', '|20260331|hz|LTE']);
+    assert.deepEqual([...fresh.counters.keys()].map((k) => counterKeyOf(k).departmentId).sort(), ['', 'hz-noc']);
+    const h = diffContributions(EMPTY, contributionOf(base, [{ clock: 'follow_up', startedAt: base.reportedAt, stoppedAt: base.reportedAt + 7_200_000, breachedAt: null }], [], [], TZ));
+    assert.deepEqual([...h.monthly.entries()].map(([k, v]) => [histogramKeyOf(k), [...v]]), [[{ departmentId: '', regionId: 'hz', network: 'LTE', month: 202604, clock: 'follow_up' }, [[bucketOf(7_200_000), [1, 7_200_000]]]]]);
+  });
+});
+
+describe('local days', () => {
+  it('agree with Intl in every zone, across DST changes', () => {
+    for (const tz of ['Asia/Shanghai', 'UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu']) {
+      for (let ms = Date.parse('2026-01-01T00:00:00Z'); ms < Date.parse('2026-12-31T00:00:00Z'); ms += 3_599_999) {
+        assert.equal(dayOf(ms, tz), dayKey(ms, tz), `${tz} ${new Date(ms).toISOString()}`);
+      }
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { sql, type CreateTableBuilder } from 'kysely';
 import type { Migration } from './helpers.ts';
 import { index } from './helpers.ts';
 
@@ -11,7 +12,10 @@ const COUNTER_COLUMNS = [
 /** KPI aggregates kept by the ticket hook, per-ticket contributions, targets and scorecard weights (issue 5). */
 export const kpis: Migration = {
   name: '0005-kpis',
-  async up(db) {
+  async up(db, engine) {
+    // SQLite: store the aggregate rows in their primary-key order, so a range of days is read from
+    // consecutive pages rather than one table lookup per index entry
+    const clustered = <T extends string>(tb: CreateTableBuilder<T, any>) => (engine === 'sqlite' ? tb.modifyEnd(sql`without rowid`) : tb);
     // counters per day: department '' = every ticket; a department id = tickets ever forwarded to it (§7)
     let day = db.schema.createTable('kpi_day')
       .addColumn('department_id', 'varchar(64)', (c) => c.notNull())
@@ -21,25 +25,26 @@ export const kpis: Migration = {
       .addColumn('shard', 'integer', (c) => c.notNull());
     for (const col of COUNTER_COLUMNS) day = day.addColumn(col, 'bigint', (c) => c.notNull().defaultTo(0));
     // the primary key is the read path: one department key, a range of days
-    await day.addPrimaryKeyConstraint('kpi_day_pk', ['department_id', 'day', 'region_id', 'network', 'shard']).execute();
+    await clustered(day.addPrimaryKeyConstraint('kpi_day_pk', ['department_id', 'day', 'region_id', 'network', 'shard'])).execute();
 
-    // handling-time histogram per stop month; loose days read ticket_clock through the index below
-    await db.schema.createTable('kpi_duration_month')
+    // handling-time histogram per stop month, one row per clock and group with its buckets as JSON
+    // (a province month by city and network reads a few hundred rows); loose days read ticket_clock
+    await clustered(db.schema.createTable('kpi_duration_month')
       .addColumn('department_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('month', 'integer', (c) => c.notNull())
       .addColumn('region_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('network', 'varchar(8)', (c) => c.notNull())
       .addColumn('clock', 'varchar(16)', (c) => c.notNull())
-      .addColumn('bucket', 'integer', (c) => c.notNull())
       .addColumn('count', 'bigint', (c) => c.notNull())
       .addColumn('sum_ms', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('kpi_duration_month_pk', ['department_id', 'month', 'region_id', 'network', 'clock', 'bucket'])
+      .addColumn('buckets', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('kpi_duration_month_pk', ['department_id', 'month', 'region_id', 'network', 'clock']))
       .execute();
     await index(db, 'ticket_clock', ['stopped_at', 'clock', 'started_at', 'ticket_id'], { where: 'stopped_at is not null', name: 'ticket_clock_stopped_idx' });
 
-    await db.schema.createTable('kpi_ticket')
+    await clustered(db.schema.createTable('kpi_ticket')
       .addColumn('ticket_id', 'bigint', (c) => c.primaryKey())
-      .addColumn('facts', 'text', (c) => c.notNull())
+      .addColumn('facts', 'text', (c) => c.notNull()))
       .execute();
 
     await db.schema.createTable('kpi_target')
