@@ -29,6 +29,7 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { loadSecuritySettings, type SecuritySettings } from './security/settings.ts';
 import { installSecurityHeaders } from './security/headers.ts';
 import { installRateLimits } from './security/rate-limit.ts';
+import { withLogRedaction } from './security/log-redaction.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -45,7 +46,8 @@ export interface AppOptions {
 /** Builds the HTTP server: plugins, hooks, every domain's routes. Does not listen. */
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // phone numbers in URLs (searches) are masked in the request log (security/log-redaction.ts)
+    logger: withLogRedaction(opts.logger ?? false),
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false } },

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from './http/deps.ts';
 import { clockTimerLoop } from './tickets/clock-timer.ts';
 import { deliveryLoop } from './outbox/delivery-loop.ts';
+import { retentionLoop } from './security/retention.ts';
 
 /** A loop the server runs beside the HTTP handlers (clock timers, outbox delivery…). */
 export interface BackgroundLoop {
@@ -11,7 +12,7 @@ export interface BackgroundLoop {
 }
 
 /** The loops every server process runs; they coordinate through the database (claims), never in memory. */
-export const backgroundLoops: BackgroundLoop[] = [clockTimerLoop, deliveryLoop];
+export const backgroundLoops: BackgroundLoop[] = [clockTimerLoop, deliveryLoop, retentionLoop()];
 
 /** Starts every loop; each pass that throws is logged and retried after a pause. */
 export function startBackgroundWork(deps: Deps, log: FastifyBaseLogger, loops: BackgroundLoop[] = backgroundLoops): { stop(): Promise<void> } {

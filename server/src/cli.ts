@@ -11,6 +11,8 @@ import { systemClock } from './shared/clock.ts';
 import { loadPii } from './pii/pii.ts';
 import { importFileCommand } from './network/cli-import.ts';
 import { importTicketsCommand } from './imports/cli-tickets.ts';
+import { backupCommand, restoreCommand } from './backup/commands.ts';
+import { rotatePiiKeys } from './security/pii-rotation.ts';
 
 const USAGE = `usage: netcare <command>
   serve                         start the server (what npm start runs)
@@ -19,13 +21,16 @@ const USAGE = `usage: netcare <command>
   user add NAME ROLE REGION [DEPARTMENT]   create a user (password from NETCARE_USER_PASSWORD or prompt-free random)
   audit verify                  check the audit trail's hash chain
   import cells|subscribers|tickets FILE   import reference data or historical tickets
-  backup FILE | restore FILE    copy the database out / back in`;
+  backup FILE                   online backup of the SQLite database (PostgreSQL: prints the pg_dump command)
+  restore FILE                  replace the stopped server's SQLite database with a backup (PostgreSQL: pg_restore)
+  pii rotate                    new personal-data key; re-encrypt every value under it (servers keep running)`;
 
 /** Command handlers; each returns the process exit code. */
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async serve() {
     const config = loadConfig();
-    await ensureConsoleBuilt((m) => console.log(m));
+    // NETCARE_BUILD_CONSOLE=0: serve the API without (re)building the console (tests that start real servers)
+    if (process.env.NETCARE_BUILD_CONSOLE !== '0') await ensureConsoleBuilt((m) => console.log(m));
     const running = await startServer(config);
     const shutdown = async () => { await running.stop(); process.exit(0); };
     process.once('SIGINT', shutdown);
@@ -74,6 +79,28 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     await migrate(db);
     try {
       return await importFileCommand(db, systemClock, what, file);
+    } finally {
+      await db.close();
+    }
+  },
+  async backup(args) {
+    if (!args[0]) { console.error(USAGE); return 2; }
+    return backupCommand(loadConfig().databaseUrl, args[0]);
+  },
+  async restore(args) {
+    if (!args[0]) { console.error(USAGE); return 2; }
+    return restoreCommand(loadConfig().databaseUrl, args[0]);
+  },
+  async pii(args) {
+    if (args[0] !== 'rotate') { console.error(USAGE); return 2; }
+    const config = loadConfig();
+    const db = openDb(config.databaseUrl);
+    await migrate(db);
+    try {
+      return await rotatePiiKeys(db, process.env, config.dataDir, {
+        say: (m) => console.log(m),
+        progress: (done, total) => process.stderr.write(`\rre-encrypting: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} values (${total ? Math.floor((done / total) * 100) : 100}%)`),
+      });
     } finally {
       await db.close();
     }

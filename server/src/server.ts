@@ -7,7 +7,7 @@ import { bootstrap } from './demo/bootstrap.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { Deps } from './http/deps.ts';
 import { startBackgroundWork } from './background.ts';
-import { loadPii } from './pii/pii.ts';
+import { loadKeyRing } from './security/key-ring.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -23,7 +23,7 @@ export async function startServer(config: Config = loadConfig(), opts: { clock?:
   const say = (msg: string) => { if (!opts.quiet) console.log(msg); };
   const db = openDb(config.databaseUrl);
   await migrate(db, say);
-  const deps: Deps = { db, config, clock, pii: loadPii(process.env, config.dataDir) };
+  const deps: Deps = { db, config, clock, pii: loadKeyRing(process.env, config.dataDir) };
   const boot = await bootstrap(deps, { log: say });
   const app = await buildApp(deps, {
     console: opts.console,
