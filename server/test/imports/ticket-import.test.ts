@@ -2,6 +2,7 @@ import { it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eachEngine } from '../helpers/engines.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
+import { scanClocks } from '../../src/tickets/clock-timer.ts';
 import { at, closedHistory, ev, iso, row, scenario, seedCells, type Row } from './fixtures.ts';
 
 const URL = '/api/v1/import/tickets';
@@ -159,6 +160,20 @@ eachEngine('ticket history import', (ctx) => {
     assert.equal(list.json().items[0].nextDueAt, a3.clocks.find((c: any) => c.clock === 'initial_reply').dueAt);
   });
 
+  it('hands imported overdue clocks to the clock timer, which records them at their planned times at once', async () => {
+    const k = ctx.db.kysely;
+    while (await scanClocks(t.deps) > 0) { /* every due firing, in passes of 200 */ }
+    const c = await k.selectFrom('ticketClock').selectAll().where('ticketId', '=', ids.A3).where('clock', '=', 'initial_reply').executeTakeFirstOrThrow();
+    assert.deepEqual([c.warnedAt, c.breachedAt, c.provinceEscalatedAt, c.nextFireAt, c.stoppedAt], [c.warnAt, c.dueAt, c.provinceAt, null, null]);
+    const fired = await k.selectFrom('ticketEvent').select(['type', 'at']).where('ticketId', '=', ids.A3).where('actorRole', '=', 'system')
+      .where('type', 'in', ['clock_warned', 'escalated']).execute();
+    assert.ok(fired.some((e) => e.type === 'clock_warned' && e.at === c.warnAt));
+    assert.ok(fired.some((e) => e.type === 'escalated' && e.at === c.dueAt));
+    // closed tickets have nothing left to fire
+    const left = await k.selectFrom('ticketClock').select('id').where('ticketId', '=', ids.A0).where('nextFireAt', 'is not', null).execute();
+    assert.deepEqual(left, []);
+  });
+
   it('skips an externalId imported before: a re-import changes nothing', async () => {
     const before = await counts();
     const { rows } = scenario();
@@ -313,6 +328,9 @@ eachEngine('ticket history import', (ctx) => {
     const obj = await importJson({ externalId: 'x' });
     assert.equal(obj.statusCode, 400);
     assert.match(obj.json().message, /JSON array/);
+    // over the import limit: 413
+    const tooBig = await importNdjson(' '.repeat(100 * 1024 * 1024 + 10));
+    assert.equal(tooBig.statusCode, 413);
     const empty = await importJson([]);
     assert.deepEqual(empty.json(), { created: 0, skipped: 0, rejected: [], ids: {} });
   });
