@@ -57,7 +57,7 @@ export async function startHarness(): Promise<Harness> {
     // a 1280-pixel laptop in China: the console must fit it (DESIGN §9, issue 6)
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(Number(process.env.NETCARE_BROWSER_TIMEOUT_MS ?? 15_000));
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' && !expected(m.text(), m.location().url)) errors.push(`console: ${m.text()} (${m.location().url})`);

@@ -326,7 +326,6 @@ export const zh = {
   'grade.ordinary': '普通',
   'grade.important': '重要',
   'grade.proposed': '建议重要',
-  'grade.proposedShort': '建议',
   'grade.proposalHint': '系统建议定为重要投诉：{reasons}',
   'gradeReason.vip': 'VIP 客户',
   'gradeReason.repeat': '重复投诉',
@@ -403,7 +402,7 @@ export const zh = {
   'event.problem_linked': '关联问题单',
 
   'history.system': '系统',
-  'history.noDepartment': '—',
+  'history.toDepartment': '转至',
   'history.kind': '类型',
   'history.grade': '等级',
   'history.to': '升级至',

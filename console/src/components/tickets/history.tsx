@@ -47,7 +47,8 @@ export function History({ events, departments }: { events: TicketEvent[]; depart
         if (e.networkIssueId) details.push({ label: 'history.networkIssue', value: `#${e.networkIssueId}` });
         if (typeof e.hotspotId === 'number') details.push({ label: 'history.hotspot', value: `#${e.hotspotId}` });
         if (typeof e.problemId === 'number') details.push({ label: 'history.problem', value: <Link to="/problems">#{e.problemId}</Link> });
-        const text = e.text ?? e.reason;
+        // the system regrades with a proposal reason (vip, repeat, regulator, hotspot): say it in words
+        const text = e.text ?? (e.type === 'regraded' && e.reason ? known(t, 'gradeReason', e.reason) : e.reason);
         return {
           key: e.id,
           color: dotColour(e),
@@ -63,9 +64,13 @@ export function History({ events, departments }: { events: TicketEvent[]; depart
               </Flex>
               {(e.fromDepartment || e.toDepartment) && (
                 <Flex gap={6} align="center" style={{ marginTop: 2 }} data-testid="event-route">
-                  <Typography.Text type="secondary">{departmentName(departments, e.fromDepartment) || t('history.noDepartment')}</Typography.Text>
-                  <ArrowRightOutlined style={{ fontSize: 11, opacity: 0.6 }} />
-                  <Typography.Text>{departmentName(departments, e.toDepartment) || t('history.noDepartment')}</Typography.Text>
+                  {e.fromDepartment && <Typography.Text type={e.toDepartment ? 'secondary' : undefined}>{departmentName(departments, e.fromDepartment)}</Typography.Text>}
+                  {e.toDepartment && e.toDepartment !== e.fromDepartment && (
+                    <>
+                      <ArrowRightOutlined style={{ fontSize: 11, opacity: 0.6 }} aria-label={t('history.toDepartment')} />
+                      <Typography.Text>{departmentName(departments, e.toDepartment)}</Typography.Text>
+                    </>
+                  )}
                 </Flex>
               )}
               {details.length > 0 && (

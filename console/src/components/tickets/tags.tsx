@@ -28,8 +28,14 @@ export function GradeTag({ ticket, compact = false }: { ticket: Pick<Ticket, 'gr
       </Tag>
       {proposal && (
         <Tooltip title={t('grade.proposalHint', { reasons: proposal.reasons.map((r) => t(`gradeReason.${r}` as MessageKey)).join('、') })}>
-          <Tag color="orange" icon={<ExclamationCircleOutlined />} data-testid="grade-proposal" style={{ marginInlineEnd: 0 }}>
-            {compact ? t('grade.proposedShort') : t('grade.proposed')}
+          <Tag
+            color="orange"
+            icon={<ExclamationCircleOutlined />}
+            data-testid="grade-proposal"
+            aria-label={t('grade.proposed')}
+            style={{ marginInlineEnd: 0, ...(compact ? { paddingInline: 5 } : {}) }}
+          >
+            {compact ? null : t('grade.proposed')}
           </Tag>
         </Tooltip>
       )}

@@ -22,7 +22,7 @@ export function useNow(): number {
   return now;
 }
 
-/** A span as "2天3小时", "3小时15分", "12分钟" (en: "2 d 3 h", "3 h 15 min"); `days: false` counts hours only ("48小时"). */
+/** A span as "2天3小时", "3小时15分", "12分钟" (en: "2d 3h", "3h 15m"); `days: false` counts hours only ("48小时"). */
 export function formatSpan(ms: number, t: Translate, opts: { days?: boolean } = {}): string {
   const minutes = Math.floor(Math.abs(ms) / 60_000);
   if (minutes < 1) return t('time.lessThanMinute');

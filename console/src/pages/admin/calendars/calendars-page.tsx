@@ -58,28 +58,35 @@ export default function CalendarsPage() {
 
   const dayName = (d: Weekday) => t(`weekday.${d}` as MessageKey);
   const columns: TableColumnsType<WorkingCalendar> = [
-    { title: t('calendars.id'), dataIndex: 'id', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-    { title: t('calendars.timeZone'), dataIndex: 'timeZone', width: 140 },
     {
-      title: t('calendars.workingDays'), dataIndex: 'workingDays',
+      title: t('calendars.id'), dataIndex: 'id', width: 150, ellipsis: true,
+      render: (v: string, c) => (
+        <Flex vertical gap={2}>
+          <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{v}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{c.timeZone}</Typography.Text>
+        </Flex>
+      ),
+    },
+    {
+      title: t('calendars.workingDays'), dataIndex: 'workingDays', width: 310,
       render: (days: Weekday[]) => (
-        <Flex gap={2} wrap>
+        <Flex gap={2}>
           {WEEKDAYS.map((d) => <Tag key={d} color={days.includes(d) ? 'blue' : 'default'} style={{ marginInlineEnd: 0, opacity: days.includes(d) ? 1 : 0.45 }}>{dayName(d)}</Tag>)}
         </Flex>
       ),
     },
     {
-      title: t('calendars.workingHours'), dataIndex: 'workingHours', width: 150,
-      render: (hours: [string, string][]) => (hours.length ? hours.map(([a, b]) => `${a}–${b}`).join(', ') : '—'),
+      title: t('calendars.workingHours'), dataIndex: 'workingHours', width: 120,
+      render: (hours: [string, string][]) => (hours.length ? hours.map(([a, b]) => <div key={a} style={{ whiteSpace: 'nowrap' }}>{`${a}–${b}`}</div>) : '—'),
     },
     {
       title: t('calendars.official'), dataIndex: 'official', width: 120,
       render: (o: string | null) => (o === 'cn' ? <Tag color="red">{t('calendars.officialCn')}</Tag> : <Typography.Text type="secondary">—</Typography.Text>),
     },
-    { title: t('calendars.extraHolidays'), dataIndex: 'extraHolidays', render: (d: string[]) => <Dates dates={d} colour="orange" /> },
-    { title: t('calendars.extraWorkdays'), dataIndex: 'extraWorkdays', render: (d: string[]) => <Dates dates={d} colour="green" /> },
+    { title: t('calendars.extraHolidays'), dataIndex: 'extraHolidays', width: 130, render: (d: string[]) => <Dates dates={d} colour="orange" /> },
+    { title: t('calendars.extraWorkdays'), dataIndex: 'extraWorkdays', width: 130, render: (d: string[]) => <Dates dates={d} colour="green" /> },
     {
-      title: t('common.actions'), key: 'actions', width: 100,
+      title: t('common.actions'), key: 'actions', width: 90,
       render: (_, c) => (
         <Button type="link" icon={<EditOutlined />} onClick={() => setEditing({ mode: 'edit', calendar: c })} data-testid={`calendar-edit-${c.id}`}>
           {t('common.edit')}
@@ -138,7 +145,7 @@ export default function CalendarsPage() {
           pagination={adminPagination(t)}
           onRow={(r) => testId(`calendar-row-${r.id}`)}
           locale={{ emptyText: t('calendars.none') }}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1050 }}
           data-testid="calendars-table"
         />
       </Card>

@@ -66,7 +66,7 @@ export default function SlaPoliciesPage() {
   );
 
   const columns: TableColumnsType<SlaPolicy> = [
-    { title: t('sla.id'), dataIndex: 'id', render: (v: string) => <Typography.Text code>{v}</Typography.Text>, sorter: (a, b) => a.id.localeCompare(b.id) },
+    { title: t('sla.id'), dataIndex: 'id', width: 190, ellipsis: true, render: (v: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{v}</Typography.Text>, sorter: (a, b) => a.id.localeCompare(b.id) },
     {
       title: t('sla.category'), dataIndex: 'category',
       render: (c: string | null) => (c ? categoryPath(t, c) : <Tag>{t('sla.allCategories')}</Tag>),
@@ -161,6 +161,7 @@ export default function SlaPoliciesPage() {
           loading={list.loading}
           pagination={adminPagination(t)}
           onRow={(r) => testId(`sla-row-${r.id}`)}
+          scroll={{ x: 1000 }}
           locale={{ emptyText: t('sla.none') }}
           data-testid="sla-table"
         />
