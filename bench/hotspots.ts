@@ -3,12 +3,13 @@
  * stored must cost the same, because detection reads only the complaints of the new one's
  * neighbourhood and time through the (cell_id, category_id, reported_at) index (DESIGN §4).
  *
- *   node bin/run-ts.mjs bench/hotspots.ts [--stored 1000000] [--measure 400] [--cells 20000] [--pg postgres://…] [--sqlite-only]
+ *   node bin/run-ts.mjs bench/hotspots.ts [--stored 1000000 | --steps 0,100000,1000000] [--measure 400] [--cells 20000] [--pg postgres://…] [--sqlite-only]
  *
  * On each engine (SQLite; PostgreSQL when --pg or NETCARE_TEST_PG_URL names a server where a
  * database may be created): a fresh database with 20,000 cells in a grid (about 8 neighbours
- * each); then the same measured burst twice — once with nothing stored, once after bulk-inserting
- * `stored` tickets spread over a year around it (same cells, same categories). A burst is 400
+ * each); then the same measured burst at each step — first with nothing stored, then after
+ * bulk-inserting tickets up to the step's count, spread over a year around the bursts (same cells,
+ * same categories). A burst is 400
  * complaints in 3 hours, 70 % spread over all cells and 30 % on four hot cells, so groups open,
  * grow and merge. Two costs per ticket: full intake (insertTicket in its own transaction, every
  * rule on) and detection alone (detectHotspots on a stored row). Prints one JSON document.
@@ -32,7 +33,7 @@ import type { Deps } from '../server/src/http/deps.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt?: string) => { const i = args.indexOf(`--${name}`); return i < 0 ? dflt : (args[i + 1] && !args[i + 1].startsWith('--') ? args[i + 1] : 'true'); };
-const STORED = Number(flag('stored', '1000000'));
+const STEPS = (flag('steps') ?? `0,${flag('stored', '1000000')}`).split(',').map(Number).sort((a, b) => a - b);
 const MEASURE = Number(flag('measure', '400'));
 const CELLS = Number(flag('cells', '20000'));
 const PG_URL = flag('pg', process.env.NETCARE_TEST_PG_URL);
@@ -103,9 +104,9 @@ async function seedCells(db: Db): Promise<void> {
 }
 
 /** Bulk-inserts `n` tickets reported over [from, to), on every cell and category, as an import of history would leave them. */
-async function seedTickets(db: Db, deps: Deps, n: number, from: number, to: number): Promise<number> {
+async function seedTickets(db: Db, deps: Deps, n: number, from: number, to: number, offset = 0): Promise<number> {
   const k = db.kysely;
-  const r = rng(7);
+  const r = rng(7 + offset);
   const enc = deps.pii.encrypt('13800000000');
   const started = performance.now();
   const chunk = db.engine === 'sqlite' ? 400 : 1000;
@@ -115,7 +116,7 @@ async function seedTickets(db: Db, deps: Deps, n: number, from: number, to: numb
       const at = from + Math.floor(r() * (to - from));
       const network = r() < 0.9;
       rows.push({
-        externalId: null, channel: 'hotline', customerKey: `ck${done}`, customerMsisdnEnc: enc, customerNameEnc: null, customerVip: 0,
+        externalId: null, channel: 'hotline', customerKey: `ck${offset + done}`, customerMsisdnEnc: enc, customerNameEnc: null, customerVip: 0,
         categoryId: network ? NETWORK_CATEGORIES[Math.floor(r() * NETWORK_CATEGORIES.length)] : 'billing.overcharge', isNetwork: network ? 1 : 0,
         network: 'LTE', cellId: cellId(Math.floor(r() * CELLS)), lon: null, lat: null, address: null, regionId: 'hz',
         reportedAt: at, reportedDay: 20250101, description: 'seeded', status: 'closed', grade: 'ordinary', gradeProposal: null,
@@ -125,7 +126,7 @@ async function seedTickets(db: Db, deps: Deps, n: number, from: number, to: numb
       });
     }
     await k.transaction().execute((trx) => trx.insertInto('ticket').values(rows).execute());
-    if (done % 100_000 < chunk) log(`  seeded ${done} tickets (${Math.round((performance.now() - started) / 1000)} s)`);
+    if (done % 100_000 < chunk) log(`  seeded ${offset + done} tickets (${Math.round((performance.now() - started) / 1000)} s)`);
   }
   // fresh statistics, as autovacuum / a routine ANALYZE would leave them after an import
   await sql`analyze`.execute(k);
@@ -211,7 +212,7 @@ async function plansOf(db: Db): Promise<{ neighbours: string; complaints: string
 
 const results: unknown[] = [];
 for (const engine of ENGINES) {
-  log(`${engine}: ${CELLS} cells, then ${MEASURE} complaints with 0 and with ${STORED} tickets stored…`);
+  log(`${engine}: ${CELLS} cells, then ${MEASURE} complaints with ${STEPS.join(', ')} tickets stored…`);
   const { db, drop } = await freshDb(engine);
   try {
     const config = loadConfig({ NETCARE_DATA_DIR: join(tmpdir(), 'netcare-bench-unused'), NETCARE_DATABASE_URL: 'sqlite::memory:' });
@@ -222,17 +223,22 @@ for (const engine of ENGINES) {
     // the year of history: 2025-01-01 … 2026-01-01; the bursts fall inside it
     const yearFrom = Date.parse('2025-01-01T00:00:00+08:00');
     const yearTo = Date.parse('2026-01-01T00:00:00+08:00');
-    const empty = await measure(db, deps, Date.parse('2025-06-10T09:00:00+08:00'), 101);
-    log(`  0 stored: intake ${empty.intakeMs.mean} ms, detection ${empty.detectMs.mean} ms per ticket`);
-    const seedSeconds = await seedTickets(db, deps, STORED, yearFrom, yearTo);
-    const full = await measure(db, deps, Date.parse('2025-08-20T09:00:00+08:00'), 202);
-    log(`  ${STORED} stored: intake ${full.intakeMs.mean} ms, detection ${full.detectMs.mean} ms per ticket`);
+    const steps: Record<string, unknown> = {};
+    let stored = 0;
+    let seedSeconds = 0;
+    const means: { stored: number; intake: number; detect: number }[] = [];
+    for (const [i, target] of STEPS.entries()) {
+      if (target > stored) { seedSeconds += await seedTickets(db, deps, target - stored, yearFrom, yearTo, stored); stored = target; }
+      // each step's burst on its own day inside the year, the same pattern
+      const r = await measure(db, deps, Date.parse('2025-06-10T09:00:00+08:00') + i * 17 * DAY, 101 + i * 100);
+      log(`  ${stored} stored: intake ${r.intakeMs.mean} ms, detection ${r.detectMs.mean} ms per ticket (p50 ${r.intakeMs.p50} / ${r.detectMs.p50})`);
+      steps[`stored${stored}`] = r;
+      means.push({ stored, intake: r.intakeMs.mean, detect: r.detectMs.mean });
+    }
+    const first = means[0];
     results.push({
-      engine, cells: CELLS, measuredPerPhase: MEASURE,
-      stored0: empty,
-      [`stored${STORED}`]: full,
-      seedSeconds,
-      ratio: { intakeMean: Math.round((full.intakeMs.mean / empty.intakeMs.mean) * 100) / 100, detectMean: Math.round((full.detectMs.mean / empty.detectMs.mean) * 100) / 100 },
+      engine, cells: CELLS, measuredPerStep: MEASURE, ...steps, seedSeconds,
+      ratioToFirst: means.map((m) => ({ stored: m.stored, intakeMean: Math.round((m.intake / first.intake) * 100) / 100, detectMean: Math.round((m.detect / first.detect) * 100) / 100 })),
       plans: await plansOf(db),
     });
   } finally {
