@@ -2,6 +2,7 @@ import { Flex, Tag, Timeline, Typography } from 'antd';
 import { ArrowRightOutlined, RobotOutlined, UserOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
 import { useT, type MessageKey } from '../../i18n';
+import { canOpen, useMe } from '../../session';
 import { formatTime } from '../../format';
 import type { Department, TicketEvent } from '../../types';
 import { departmentName } from './departments';
@@ -29,6 +30,7 @@ function known(t: ReturnType<typeof useT>, prefix: string, value: unknown): stri
  */
 export function History({ events, departments }: { events: TicketEvent[]; departments: Department[] | undefined }) {
   const t = useT();
+  const me = useMe();
   return (
     <Timeline
       data-testid="history"
@@ -45,8 +47,12 @@ export function History({ events, departments }: { events: TicketEvent[]; depart
         if (e.type === 'created' && typeof e.category === 'string') details.push({ label: 'history.category', value: categoryPath(t, e.category) });
         if (e.type === 'created' && typeof e.channel === 'string') details.push({ label: 'history.channel', value: known(t, 'channel', e.channel) });
         if (e.networkIssueId) details.push({ label: 'history.networkIssue', value: `#${e.networkIssueId}` });
-        if (typeof e.hotspotId === 'number') details.push({ label: 'history.hotspot', value: `#${e.hotspotId}` });
-        if (typeof e.problemId === 'number') details.push({ label: 'history.problem', value: <Link to="/problems">#{e.problemId}</Link> });
+        if (typeof e.hotspotId === 'number') {
+          details.push({ label: 'history.hotspot', value: canOpen(me, 'hotspots') ? <Link to={`/hotspots?hotspot=${e.hotspotId}`}>#{e.hotspotId}</Link> : `#${e.hotspotId}` });
+        }
+        if (typeof e.problemId === 'number') {
+          details.push({ label: 'history.problem', value: canOpen(me, 'problems') ? <Link to={`/problems?id=${e.problemId}`}>#{e.problemId}</Link> : `#${e.problemId}` });
+        }
         // the system regrades with a proposal reason (vip, repeat, regulator, hotspot): say it in words
         const text = e.text ?? (e.type === 'regraded' && e.reason ? known(t, 'gradeReason', e.reason) : e.reason);
         return {

@@ -140,7 +140,7 @@ export function PlacePanel({ place, category, at, onAnswer, answering, answered 
             {hotspots.map((h) => (
               <div key={h.id} data-testid={`hotspot-${h.id}`}>
                 <Flex gap={6} wrap align="center">
-                  <Link to="/hotspots"><Tag color="volcano" style={{ marginInlineEnd: 0 }}>#{h.id}</Tag></Link>
+                  <Link to={`/hotspots?hotspot=${h.id}`}><Tag color="volcano" style={{ marginInlineEnd: 0 }}>#{h.id}</Tag></Link>
                   <Typography.Text strong>{categoryPath(t, h.category)}</Typography.Text>
                   {h.ticketCount != null && <Typography.Text type="secondary">{t('intake.hotspotTickets', { n: h.ticketCount })}</Typography.Text>}
                 </Flex>

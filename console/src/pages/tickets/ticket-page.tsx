@@ -4,6 +4,7 @@ import { Button, Card, Col, Descriptions, Empty, Flex, Result, Row, Skeleton, Ta
 import { FireOutlined, ReloadOutlined, StarFilled } from '@ant-design/icons';
 import { api, ApiError, seg } from '../../api';
 import { useT, type MessageKey } from '../../i18n';
+import { canOpen, useMe } from '../../session';
 import { formatTime } from '../../format';
 import { regionName, useRegions } from '../../reference-data';
 import { Page } from '../../components/page';
@@ -35,6 +36,7 @@ export default function TicketPage() {
   const regions = useRegions();
   const departments = useDepartments();
   const now = useNow();
+  const me = useMe();
   const [ticket, setTicket] = useState<TicketDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -160,7 +162,11 @@ export default function TicketPage() {
               </Descriptions.Item>
               {ticket.hotspotId != null && (
                 <Descriptions.Item label={t('ticket.hotspot')}>
-                  <Link to="/hotspots"><Tag color="volcano" icon={<FireOutlined />}>#{ticket.hotspotId}</Tag></Link>
+                  {canOpen(me, 'hotspots') ? (
+                    <Link to={`/hotspots?hotspot=${ticket.hotspotId}`}><Tag color="volcano" icon={<FireOutlined />}>#{ticket.hotspotId}</Tag></Link>
+                  ) : (
+                    <Tag color="volcano" icon={<FireOutlined />}>#{ticket.hotspotId}</Tag>
+                  )}
                 </Descriptions.Item>
               )}
               {ticket.resolution && (
