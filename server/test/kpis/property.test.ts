@@ -122,7 +122,7 @@ async function stored(db: Db) {
 
 const sorted = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
-eachEngine('KPI aggregates after random live steps', (ctx) => {
+eachEngine('KPI aggregates after random live steps and imports', (ctx) => {
   let t: TestApp;
   before(async () => { t = await testApp(ctx.db, { start: '2026-05-04T08:00:00+08:00' }); });
   after(async () => { await t.close(); });
@@ -144,7 +144,7 @@ eachEngine('KPI aggregates after random live steps', (ctx) => {
       Object.assign(s, { status: x.status, atIntake: x.resolvedAtIntake, assignee: x.assigneeDepartment, noc: x.nocDepartment });
     };
     // sign everyone in once and keep the sessions alive while the clock runs for weeks
-    for (const u of ['agent', 'agent.nb', 'noc', 'noc.nb', 'maint', 'optim', 'build', 'expert', 'province']) await t.token(u);
+    for (const u of ['agent', 'agent.nb', 'noc', 'noc.nb', 'maint', 'optim', 'build', 'expert', 'province', 'admin']) await t.token(u);
     await ctx.db.kysely.updateTable('session').set({ expiresAt: Date.parse('2100-01-01T00:00:00Z') }).execute();
     for (let i = 0; i < 420; i++) {
       t.clock.advance(r.int(4 * 3600_000));
@@ -167,6 +167,31 @@ eachEngine('KPI aggregates after random live steps', (ctx) => {
         continue;
       }
       if (roll < 0.2) { await d.timer(new Date(t.clock.now()).toISOString()); continue; }
+      if (roll < 0.25) {
+        // a historical ticket through the import, its history cut short at random: it may make live tickets repeats
+        const t0 = t.clock.now() - (2 + r.int(6)) * 86_400_000;
+        const iso = (min: number) => new Date(t0 + min * 60_000).toISOString();
+        const history = [
+          { type: 'dispatched', at: iso(5), actor: 'agent' },
+          { type: 'triaged', at: iso(20 + r.int(200)), grade: r.chance(0.3) ? 'important' : 'ordinary', actor: 'noc' },
+          { type: 'forwarded', at: iso(240), department: 'hz-optimisation', reason: '优化', actor: 'noc' },
+          { type: 'department_replied', at: iso(300 + r.int(1500)), kind: 'final', text: '已优化', resolution: 'optimised', actor: 'optim' },
+          { type: 'noc_replied', at: iso(1900), kind: 'final', text: '已优化', resolution: r.pick(RESOLUTIONS), actor: 'noc' },
+          { type: 'customer_contacted', at: iso(2000 + r.int(2000)), kind: 'final', text: '已告知', actor: 'agent' },
+          { type: 'followed_up', at: iso(4100), responded: true, score: 1 + r.int(10), actor: 'agent' },
+          { type: 'closed', at: iso(4200), actor: 'agent' },
+        ].slice(0, r.int(9));
+        const externalId = `H${i}`;
+        const res = await t.as('admin', {
+          method: 'POST', url: '/api/v1/import/tickets',
+          payload: [{ ...intake({ customer: { msisdn: r.pick(phones) }, reportedAt: new Date(t0).toISOString() }), externalId, events: history }],
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().created, 1, res.body);
+        const x = (await t.as('agent', { method: 'GET', url: `/api/v1/tickets/${res.json().ids[externalId]}` })).json();
+        tickets.push({ id: x.id, region: 'hz', status: x.status, network: true, atIntake: x.resolvedAtIntake, assignee: x.assigneeDepartment, noc: x.nocDepartment });
+        continue;
+      }
       const open = tickets.filter((x) => x.status !== 'closed');
       const s = open.length && r.chance(0.95) ? r.pick(open) : r.pick(tickets);
       const agent = s.region === 'nb' ? 'agent.nb' : 'agent';
