@@ -12,7 +12,7 @@ import type { Ticket } from '../tickets/repository.ts';
 import { detectHotspots } from '../hotspots/detect.ts';
 import { kpiTicketHook } from '../kpis/hooks.ts';
 import { arrayRows, checkRow, externalIdOf, ndjsonRows, type ImportEvent, type ImportRow, type RawRow, type Rejection } from './ticket-rows.ts';
-import { allDepartments, refreshPlannerStats, savepoint, ticketIdsByExternalId, usersByName, type DepartmentInfo, type KnownUser } from './repository.ts';
+import { allDepartments, refreshPlannerStats, regionParents, savepoint, ticketIdsByExternalId, usersByName, type DepartmentInfo, type KnownUser } from './repository.ts';
 
 /** The body of an import: a JSON array already parsed, or NDJSON text (one ticket per line). */
 export type TicketImportInput = { rows: readonly unknown[] } | { ndjson: string };
@@ -92,7 +92,8 @@ export async function importTickets(deps: Deps, caller: Actor, input: TicketImpo
     if ('reject' in checked) result.rejected.push(checked.reject);
     else todo.push(checked.ok);
   }
-  if (!opts.keepFileOrder) todo = [...todo].sort((a, b) => a.reportedAt - b.reportedAt || a.row - b.row);
+  // by report time; ties by externalId, so that which of two same-time tickets of one customer is the repeat does not follow the file
+  if (!opts.keepFileOrder) todo = [...todo].sort((a, b) => a.reportedAt - b.reportedAt || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
 
   let done = total - todo.length;
   opts.onProgress?.(done, total);
@@ -102,6 +103,7 @@ export async function importTickets(deps: Deps, caller: Actor, input: TicketImpo
     deps, now,
     importer: importActor(caller),
     departments: await allDepartments(deps.db.kysely),
+    regions: await regionParents(deps.db.kysely),
     users: await usersByName(deps.db.kysely, todo.flatMap((r) => r.events.map((e) => e.actor).filter((a): a is string => a != null))),
   };
   const batchSize = opts.batchSize ?? 500;
@@ -168,6 +170,7 @@ interface RowContext {
   now: number;
   importer: Actor;
   departments: Map<string, DepartmentInfo>;
+  regions: Map<string, string | null>;
   users: Map<string, KnownUser>;
 }
 
@@ -225,17 +228,25 @@ function naturalRole(c: RowContext, type: StepType, t: Ticket): Role {
   }
 }
 
+/** True when `regionId` is `ancestor` or below it. */
+function within(c: RowContext, regionId: string, ancestor: string): boolean {
+  let at: string | null | undefined = regionId;
+  for (let i = 0; at && i < 8; i++, at = c.regions.get(at)) if (at === ancestor) return true;
+  return false;
+}
+
 /**
- * Who an imported step is recorded as: the named user when it exists and has the step's role
- * (any allowed role for steps whose effect does not depend on it), else `import:<caller>`.
- * The user's current department is not checked: people move, the history stays.
+ * Who an imported step is recorded as: the named user when it exists, has the step's role (any
+ * allowed role for steps whose effect does not depend on it) and works in the ticket's region or
+ * above it; else `import:<caller>` (a name from another system is not a person here). The user's
+ * current department is not checked: people move, the history stays.
  */
 function eventActor(c: RowContext, t: Ticket, e: ImportEvent): Actor {
   const role = naturalRole(c, e.step.type, t);
   const user = e.actor != null ? c.users.get(e.actor) : undefined;
   const anyAllowed = e.step.type === 'noted' || e.step.type === 'followed_up' || e.step.type === 'reopened';
   const allowed = (EVENT_ROLES[e.step.type] as readonly Role[]);
-  if (user && (user.role === role || (anyAllowed && allowed.includes(user.role)))) {
+  if (user && within(c, t.regionId, user.regionId) && (user.role === role || (anyAllowed && allowed.includes(user.role)))) {
     return { ...c.importer, kind: 'user', id: user.id, name: user.username, role: user.role, regionId: user.regionId };
   }
   return { ...c.importer, role };

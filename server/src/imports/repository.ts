@@ -46,6 +46,12 @@ export async function allDepartments(db: Q): Promise<Map<string, DepartmentInfo>
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** Every region's parent (null for the province): a few dozen rows, read once per import. */
+export async function regionParents(db: Q): Promise<Map<string, string | null>> {
+  const rows = await db.selectFrom('region').select(['id', 'parentId']).execute();
+  return new Map(rows.map((r) => [r.id, r.parentId]));
+}
+
 /**
  * Savepoints around one row inside a batch transaction: a row that fails rolls back to its
  * savepoint and leaves nothing behind, the rows before it in the batch stay (same SQL on both engines).

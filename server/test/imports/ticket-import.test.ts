@@ -363,6 +363,8 @@ eachEngine('ticket history import', (ctx) => {
       ev(t0, 4, 'escalated', { to: 'expert', reason: '无建设计划', actor: 'build' }),
       ev(t0, 5, 'department_replied', { kind: 'final', text: '专家方案' }), // with the experts: the expert's reply goes back to construction
       ev(t0, 6, 'noted', { text: '跟进', actor: 'supervisor' }),
+      ev(t0, 7, 'noted', { text: '另一城市的人', actor: 'noc.nb' }),      // not in Hangzhou: not attributed
+      ev(t0, 8, 'noted', { text: '省公司', actor: 'province' }),            // the province is above every city
     ])]);
     assert.equal(r.statusCode, 200, r.body);
     assert.deepEqual(r.json().rejected, []);
@@ -370,6 +372,7 @@ eachEngine('ticket history import', (ctx) => {
     assert.deepEqual(t1.events.map((e: any) => [e.type, e.actor, e.actorRole]), [
       ['created', 'import:admin', 'system'], ['dispatched', 'import:admin', 'system'], ['triaged', 'import:admin', 'system'],
       ['forwarded', 'noc', 'noc'], ['escalated', 'build', 'handler'], ['department_replied', 'import:admin', 'system'], ['noted', 'supervisor', 'supervisor'],
+      ['noted', 'import:admin', 'system'], ['noted', 'province', 'supervisor'],
     ]);
     assert.equal(t1.assigneeDepartment, 'hz-construction');
   });
