@@ -57,11 +57,23 @@ test('the admin signs in through the console and the user menu shows the admin',
   assert.equal(await page.getByTestId('user-role').innerText(), '系统管理员');
   assert.match(await page.getByTestId('user-info').innerText(), /admin/);
 
-  // the SLA admin page lists policies and the §5 fallback
+  // SLA admin: a policy from the form, its duration typed in hours and sent as ISO 8601
   await page.keyboard.press('Escape');
-  await page.goto(`${h.url}/admin/sla`);
+  await page.getByTestId('nav-admin-sla').click();
   await page.getByTestId('sla-fallback').waitFor();
-  await page.getByTestId('sla-table').waitFor();
+  await page.getByTestId('sla-create').click();
+  await page.getByTestId('sla-form-id').fill('vip-triage');
+  await page.getByTestId('sla-form-grade-important').click();
+  await pick(page, 'sla-form-clock', '分拣');
+  await page.getByTestId('sla-form-hours').fill('0.5');
+  assert.equal(await page.getByTestId('sla-form-duration').inputValue(), 'PT30M');
+  await page.getByTestId('sla-form-submit').click();
+  await page.getByTestId('sla-row-vip-triage').waitFor();
+  const policies = await h.api('admin', 'GET', '/api/v1/sla-policies');
+  assert.deepEqual(policies.items.find((p: any) => p.id === 'vip-triage'), {
+    id: 'vip-triage', category: null, grade: 'important', clock: 'triage', duration: 'PT30M', calendar: '24x7',
+  });
+  await h.api('admin', 'DELETE', '/api/v1/sla-policies/vip-triage'); // the other journeys use the §5 limits
 
   await page.getByTestId('user-menu').click();
   await page.getByTestId('sign-out').click();

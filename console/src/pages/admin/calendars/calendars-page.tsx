@@ -68,7 +68,7 @@ export default function CalendarsPage() {
       ),
     },
     {
-      title: t('calendars.workingDays'), dataIndex: 'workingDays', width: 310,
+      title: t('calendars.workingDays'), dataIndex: 'workingDays', width: 290,
       render: (days: Weekday[]) => (
         <Flex gap={2}>
           {WEEKDAYS.map((d) => <Tag key={d} color={days.includes(d) ? 'blue' : 'default'} style={{ marginInlineEnd: 0, opacity: days.includes(d) ? 1 : 0.45 }}>{dayName(d)}</Tag>)}
@@ -80,13 +80,13 @@ export default function CalendarsPage() {
       render: (hours: [string, string][]) => (hours.length ? hours.map(([a, b]) => <div key={a} style={{ whiteSpace: 'nowrap' }}>{`${a}–${b}`}</div>) : '—'),
     },
     {
-      title: t('calendars.official'), dataIndex: 'official', width: 120,
+      title: t('calendars.official'), dataIndex: 'official', width: 110,
       render: (o: string | null) => (o === 'cn' ? <Tag color="red">{t('calendars.officialCn')}</Tag> : <Typography.Text type="secondary">—</Typography.Text>),
     },
-    { title: t('calendars.extraHolidays'), dataIndex: 'extraHolidays', width: 130, render: (d: string[]) => <Dates dates={d} colour="orange" /> },
-    { title: t('calendars.extraWorkdays'), dataIndex: 'extraWorkdays', width: 130, render: (d: string[]) => <Dates dates={d} colour="green" /> },
+    { title: t('calendars.extraHolidays'), dataIndex: 'extraHolidays', width: 120, render: (d: string[]) => <Dates dates={d} colour="orange" /> },
+    { title: t('calendars.extraWorkdays'), dataIndex: 'extraWorkdays', width: 120, render: (d: string[]) => <Dates dates={d} colour="green" /> },
     {
-      title: t('common.actions'), key: 'actions', width: 90,
+      title: t('common.actions'), key: 'actions', width: 100,
       render: (_, c) => (
         <Button type="link" icon={<EditOutlined />} onClick={() => setEditing({ mode: 'edit', calendar: c })} data-testid={`calendar-edit-${c.id}`}>
           {t('common.edit')}
@@ -145,7 +145,7 @@ export default function CalendarsPage() {
           pagination={adminPagination(t)}
           onRow={(r) => testId(`calendar-row-${r.id}`)}
           locale={{ emptyText: t('calendars.none') }}
-          scroll={{ x: 1050 }}
+          scroll={{ x: 1000 }}
           data-testid="calendars-table"
         />
       </Card>
