@@ -773,4 +773,11 @@ export const en: Dictionary = {
   'weekday.thu': 'Thu',
   'weekday.tue': 'Tue',
   'weekday.wed': 'Wed',
+
+  // step refusals (console/src/components/tickets/step-modal.tsx)
+  'step.refused': '{why} ({message})',
+  'step.refused.forbidden': 'You may not take this step on this ticket',
+  'step.refused.invalid_state': 'The ticket\'s state does not allow this step',
+  'step.refused.role_not_allowed': 'Your role may not take this step',
+  'step.refused.stale_version': 'Someone changed the ticket meanwhile; it has been reloaded, check and send again',
 };

@@ -777,6 +777,13 @@ export const zh = {
   'weekday.thu': '周四',
   'weekday.tue': '周二',
   'weekday.wed': '周三',
+
+  // step refusals (console/src/components/tickets/step-modal.tsx)
+  'step.refused': '{why}（{message}）',
+  'step.refused.forbidden': '您不能对此工单执行此操作',
+  'step.refused.invalid_state': '工单当前状态不允许此操作',
+  'step.refused.role_not_allowed': '您的角色不能执行此操作',
+  'step.refused.stale_version': '工单已被他人更新，已重新加载，请确认后再提交',
 } satisfies Record<string, string>;
 
 /** Every text key of the console. */

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Flex, Form, Input, Radio, Select, Switch, Typography } from 'antd';
-import { api, seg } from '../../api';
+import { api, ApiError, seg } from '../../api';
 import { useT, type MessageKey } from '../../i18n';
 import { useMe } from '../../session';
 import { FormModal } from '../form-modal';
@@ -43,6 +43,17 @@ interface StepModalProps {
   onClose: () => void;
   /** Called with the ticket as the server answers after the step. */
   onDone: (answer: StepAnswer) => void;
+  /** Called when the server refused the step because the ticket changed meanwhile (409 stale version). */
+  onStale?: () => void;
+}
+
+/** Server refusals the console puts in words before the server's own reason. */
+const EXPLAINED = ['stale_version', 'invalid_state', 'role_not_allowed', 'forbidden'];
+
+/** The refusal with a sentence in the user's language in front of the server's message. */
+function explained(err: unknown, t: ReturnType<typeof useT>): unknown {
+  if (!(err instanceof ApiError) || !EXPLAINED.includes(err.code)) return err;
+  return new ApiError(err.status, err.code, t('step.refused', { why: t(`step.refused.${err.code}` as MessageKey), message: err.message }), err.details);
 }
 
 /**
@@ -50,7 +61,7 @@ interface StepModalProps {
  * `POST /api/v1/tickets/{id}/events` with `If-Match` on the ticket's version. A refusal (403,
  * 409 with the reason, a stale version) stays in the dialog as the server's message.
  */
-export function StepModal({ ticket, type, preset, onClose, onDone }: StepModalProps) {
+export function StepModal({ ticket, type, preset, onClose, onDone, onStale }: StepModalProps) {
   const t = useT();
   const { message } = App.useApp();
   const me = useMe();
@@ -80,7 +91,14 @@ export function StepModal({ ticket, type, preset, onClose, onDone }: StepModalPr
     }
     if (type === 'followed_up' && !v.responded) delete body.score;
     if (body.kind !== 'final') delete body.resolution;
-    const answer = await api.post<StepAnswer>(`/api/v1/tickets/${seg(ticket.id)}/events`, body, { headers: { 'If-Match': `"${ticket.version}"` } });
+    let answer: StepAnswer;
+    try {
+      answer = await api.post<StepAnswer>(`/api/v1/tickets/${seg(ticket.id)}/events`, body, { headers: { 'If-Match': `"${ticket.version}"` } });
+    } catch (err) {
+      // someone else changed the ticket: load it again, so that the next try is against the new version
+      if (err instanceof ApiError && err.code === 'stale_version') onStale?.();
+      throw explained(err, t);
+    }
     void message.success(t('step.done', { step: t(`step.${type}` as MessageKey) }));
     onDone(answer);
   };

@@ -45,9 +45,11 @@ function minor(s: StepType, ticket: Ticket): boolean {
  * rules), as buttons; each opens its form. Noting and reopening sit in a "more" menu when there
  * are several buttons. Shows nothing for a read-only viewer.
  */
-export function TicketActions({ ticket, onDone, size = 'middle', compact = false }: {
+export function TicketActions({ ticket, onDone, onStale, size = 'middle', compact = false }: {
   ticket: Ticket;
   onDone: (answer: StepAnswer) => void;
+  /** the server said the ticket changed meanwhile: load it again */
+  onStale?: () => void;
   size?: 'small' | 'middle';
   /** queues: the primary step as a button, the others in a menu */
   compact?: boolean;
@@ -79,6 +81,7 @@ export function TicketActions({ ticket, onDone, size = 'middle', compact = false
       type={open}
       preset={preset}
       onClose={() => setOpen(null)}
+      onStale={onStale}
       onDone={(answer) => {
         setOpen(null);
         onDone(answer);

@@ -104,7 +104,7 @@ export default function OverduePage() {
           columns={columns}
           loading={list.loading}
           testId="overdue-table"
-          actions={(x) => <TicketActions ticket={x} compact size="small" onDone={() => { breached.reload(); warned.reload(); }} />}
+          actions={(x) => <TicketActions ticket={x} compact size="small" onDone={() => { breached.reload(); warned.reload(); }} onStale={list.reload} />}
           actionsWidth={140}
           empty={<Empty description={level === 'breached' ? t('overdue.noneBreached') : t('overdue.noneWarned')} />}
           footer={

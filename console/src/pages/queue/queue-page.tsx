@@ -114,7 +114,7 @@ export default function QueuePage() {
           columns={columns}
           loading={list.loading}
           testId="queue-table"
-          actions={(x) => <TicketActions ticket={x} compact size="small" onDone={() => list.reload()} />}
+          actions={(x) => <TicketActions ticket={x} compact size="small" onDone={() => list.reload()} onStale={list.reload} />}
           actionsWidth={176}
           empty={<Empty description={level ? t('queue.noneAtLevel') : t('queue.none')} />}
           footer={

@@ -104,7 +104,7 @@ export default function TicketPage() {
       testId="page-ticket"
       extra={
         <>
-          <TicketActions ticket={ticket} onDone={(a) => setTicket(a.ticket)} />
+          <TicketActions ticket={ticket} onDone={(a) => setTicket(a.ticket)} onStale={load} />
           <Button icon={<ReloadOutlined />} onClick={load} loading={loading} data-testid="ticket-refresh" aria-label={t('common.refresh')} />
         </>
       }
