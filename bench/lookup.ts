@@ -12,7 +12,7 @@
  *     [--keep-pg]           leave the PostgreSQL database in place (its name is printed) to inspect plans
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -254,7 +254,8 @@ try {
     lookupCpuMs: stats(cpu),
     httpLookupMs: http,
     found: { meanIssues: Math.round((issuesFound / LOOKUPS) * 100) / 100, meanCells: Math.round((cellsFound / LOOKUPS) * 100) / 100, lookupsWithIssues: withIssues },
-    target: { p99Ms: 10, met: stats(all).p99 <= 10 },
+    // wall-clock includes waiting for a CPU: compare loadAverage1m with the CPU count before reading the tails
+    target: { p99Ms: 10, wallClockMet: stats(all).p99 <= 10, cpuTimeMet: stats(cpu).p99 <= 10, cpus: cpus().length },
   }, null, 2) + '\n');
 } finally {
   await fresh.drop();
