@@ -184,6 +184,9 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
         break;
       }
       case 'noc_replied': {
+        // the NOC answers the complaint centre (DESIGN §3 steps 4 and 6)
+        from = t.nocDepartmentId;
+        to = await departmentOfKind(trx, t.regionId, 'complaint_centre');
         await stop('initial_reply');
         if (s.kind === 'final') {
           await stop('resolution');

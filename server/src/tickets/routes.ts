@@ -11,6 +11,7 @@ import { getInScope } from './repository.ts';
 import { presentClock, presentEvent, presentTicket } from './present.ts';
 import { listTickets } from './list.ts';
 import { knownIssuesFor } from './known-issues.ts';
+import { categoriesById } from './categories.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const READERS = ['agent', 'noc', 'handler', 'expert', 'supervisor', 'admin', 'auditor', 'api'] as const;
@@ -46,10 +47,19 @@ export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
       const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
       const { ticket, replayed } = await createTicket(deps, actor, req.body as any, key);
       const body = await full(actor, ticket.id);
-      const known = await knownIssuesFor(deps, ticket);
+      const known = await knownIssuesFor(deps, actor, ticket);
       reply.header('etag', `"${ticket.version}"`).header('location', `/api/v1/tickets/${ticket.id}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send({ ...body, ...known });
+    },
+  });
+
+  route(app, {
+    method: 'GET', url: '/api/v1/categories', access: READERS,
+    schema: { tags: ['tickets'], summary: 'Complaint categories: a two-level tree; isNetwork ones go to the NOC and count in complaint rates' },
+    handler: async () => {
+      const all = [...(await categoriesById(deps.db.kysely)).values()].filter((c) => c.active);
+      return { items: all.sort((a, b) => a.id.localeCompare(b.id)).map((c) => ({ id: c.id, parentId: c.parentId, nameZh: c.nameZh, nameEn: c.nameEn, isNetwork: c.isNetwork })), nextCursor: null };
     },
   });
 
