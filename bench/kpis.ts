@@ -11,7 +11,7 @@
  * 3. Times live intake (createTicket, one transaction per ticket) on a fresh database with the KPI
  *    hook and without it (a child process whose module loader swaps kpis/hooks.ts for a no-op).
  *
- *   node bin/run-ts.mjs bench/kpis.ts [--tickets 1000000] [--queries 50] [--intake 2000] [--skip-intake]
+ *   node bin/run-ts.mjs bench/kpis.ts [--tickets 1000000] [--queries 50] [--intake 2000] [--concurrency 16] [--skip-intake]
  *     [--pg postgres://…]   a throwaway database on that PostgreSQL server instead of SQLite
  *     [--sqlite FILE]       keep the SQLite database in FILE; a later run reuses it without seeding
  *
@@ -288,23 +288,28 @@ async function intakeRun(): Promise<void> {
     channel: 'hotline', customer: { msisdn: `138${String(i % 5000).padStart(8, '0')}` }, category: pick(NETWORK_CATEGORIES), network: 'LTE',
     region: 'hz', address: '杭州市西湖区文三路 100 号', description: '室内通话经常掉线',
   });
-  const concurrency = h.engine === 'postgres' ? 8 : 1;
+  // concurrent callers: SQLite group-commits them (db/group-commit.ts), PostgreSQL runs them on the pool
+  const concurrency = Number(opt('concurrency', '16'));
   for (let i = 0; i < 50; i++) await createTicket(deps, actor, body(i), null);
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < INTAKE) { const i = next++; await createTicket(deps, actor, body(i + 50), null); }
   }));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  // this process's CPU per ticket: on SQLite the whole intake, on PostgreSQL the client side only
+  const cpuMsPerTicket = round((used.user + used.system) / 1000 / INTAKE);
   // proof of which variant ran: the hook stores one contribution per ticket
   const stored = Number((await h.db.kysely.selectFrom('kpiTicket').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   await h.drop();
-  process.stdout.write(JSON.stringify({ tickets: INTAKE, concurrency, seconds: round(seconds), perSecond: Math.round(INTAKE / seconds), storedContributions: stored }));
+  process.stdout.write(JSON.stringify({ tickets: INTAKE, concurrency, seconds: round(seconds), perSecond: Math.round(INTAKE / seconds), cpuMsPerTicket, storedContributions: stored }));
 }
 
 function intakeChild(withHook: boolean): unknown {
   const script = resolve(import.meta.dirname, 'kpis.ts');
-  const r = spawnSync(process.execPath, [resolve(import.meta.dirname, '../bin/run-ts.mjs'), script, '--intake-child', '--intake', String(INTAKE),
+  const r = spawnSync(process.execPath, [resolve(import.meta.dirname, '../bin/run-ts.mjs'), script, '--intake-child', '--intake', String(INTAKE), '--concurrency', opt('concurrency', '16'),
     ...(PG_URL ? ['--pg', PG_URL] : []), ...(withHook ? [] : ['--no-kpi-hook'])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`intake child failed (${r.status})`);
   return JSON.parse(r.stdout);

@@ -243,8 +243,9 @@ const monthIndex = (month: number) => (Math.floor(month / 100) - 1970) * 12 + (m
 
 /** A counter row key: department, region, network, day. */
 export interface CounterKey { departmentId: string; regionId: string; network: string; day: number }
-/** A histogram row key: department, region, network, month (yyyymm), clock. */
-export interface HistogramKey { departmentId: string; regionId: string; network: string; month: number; clock: string }
+/** A histogram row key: department, region, network, period (yyyymm of a month, yyyymmdd of a day), clock. */
+export interface HistogramKey { departmentId: string; regionId: string; network: string; period: number; clock: string }
+export type HistogramPeriod = 'day' | 'month';
 
 export function counterKeyOf(key: number): CounterKey {
   const e = key % EPOCH_DAYS;
@@ -253,24 +254,35 @@ export function counterKeyOf(key: number): CounterKey {
   return { departmentId: idName[Math.floor(r / IDS)], regionId: idName[r % IDS], network: netName[net], day: ymdOfEpochDay(e) };
 }
 
-export function histogramKeyOf(key: number): HistogramKey {
+export function histogramKeyOf(key: number, kind: HistogramPeriod): HistogramKey {
   let r = key;
   const clock = r % 8; r = Math.floor(r / 8);
-  const m = r % MONTHS; r = Math.floor(r / MONTHS);
+  const size = kind === 'day' ? EPOCH_DAYS : MONTHS;
+  const p = r % size; r = Math.floor(r / size);
   const net = r % 16; r = Math.floor(r / 16);
-  return { departmentId: idName[Math.floor(r / IDS)], regionId: idName[r % IDS], network: netName[net], month: (1970 + Math.floor(m / 12)) * 100 + (m % 12) + 1, clock: CLOCK_NAMES[clock] };
+  const period = kind === 'day' ? ymdOfEpochDay(p) : (1970 + Math.floor(p / 12)) * 100 + (p % 12) + 1;
+  return { departmentId: idName[Math.floor(r / IDS)], regionId: idName[r % IDS], network: netName[net], period, clock: CLOCK_NAMES[clock] };
 }
 
 /** Aggregate changes, keyed like the tables' primary keys (shard aside); see counterKeyOf, histogramKeyOf. */
 export interface Delta {
   /** counter key → counter amounts (COUNTERS order) */
   counters: Map<number, number[]>;
-  /** histogram key → bucket → [count, sum ms] */
+  /** histogram key (by stop day) → bucket → [count, sum ms] */
+  daily: Map<number, Map<number, [number, number]>>;
+  /** histogram key (by stop month) → bucket → [count, sum ms] */
   monthly: Map<number, Map<number, [number, number]>>;
 }
 
 export function emptyDelta(): Delta {
-  return { counters: new Map(), monthly: new Map() };
+  return { counters: new Map(), daily: new Map(), monthly: new Map() };
+}
+
+function addToHistogram(map: Delta['monthly'], key: number, bucket: number, count: number, ms: number): void {
+  let h = map.get(key);
+  if (!h) { h = new Map(); map.set(key, h); }
+  const v = h.get(bucket);
+  if (v) { v[0] += count; v[1] += ms; } else h.set(bucket, [count, ms]);
 }
 
 /**
@@ -290,14 +302,11 @@ export function addContribution(delta: Delta, x: Contribution, sign: 1 | -1): vo
       if (!v) { v = new Array(COUNTERS.length).fill(0); delta.counters.set(k, v); }
       v[idx] += sign * n;
     }
-    const hbase = ((dept * IDS + region) * 16 + net) * MONTHS;
+    const group = (dept * IDS + region) * 16 + net;
     for (const [day, clock, ms] of x.h) {
-      const k = (hbase + monthIndex(Math.floor(day / 100))) * 8 + clock;
-      let h = delta.monthly.get(k);
-      if (!h) { h = new Map(); delta.monthly.set(k, h); }
       const b = bucketOf(ms);
-      const v = h.get(b);
-      if (v) { v[0] += sign; v[1] += sign * ms; } else h.set(b, [sign, sign * ms]);
+      addToHistogram(delta.daily, (group * EPOCH_DAYS + epochDayOf(day)) * 8 + clock, b, sign, sign * ms);
+      addToHistogram(delta.monthly, (group * MONTHS + monthIndex(Math.floor(day / 100))) * 8 + clock, b, sign, sign * ms);
     }
   }
 }
@@ -305,9 +314,11 @@ export function addContribution(delta: Delta, x: Contribution, sign: 1 | -1): vo
 /** Drops the entries that net to zero (an unchanged fact subtracted and added again). */
 export function pruneDelta(delta: Delta): Delta {
   for (const [k, v] of delta.counters) if (v.every((n) => n === 0)) delta.counters.delete(k);
-  for (const [k, h] of delta.monthly) {
-    for (const [b, v] of h) if (v[0] === 0 && v[1] === 0) h.delete(b);
-    if (h.size === 0) delta.monthly.delete(k);
+  for (const map of [delta.daily, delta.monthly]) {
+    for (const [k, h] of map) {
+      for (const [b, v] of h) if (v[0] === 0 && v[1] === 0) h.delete(b);
+      if (h.size === 0) map.delete(k);
+    }
   }
   return delta;
 }

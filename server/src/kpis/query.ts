@@ -12,9 +12,7 @@ import { errors } from '../errors.ts';
 import { NETWORKS } from '../shared/network.ts';
 import { regionTree, type RegionTree } from '../org/region-tree.ts';
 import { CLOCK_NAMES, COUNTERS, type GroupKey } from './catalogue.ts';
-import { dateOfDayNumber, dayNumberToText, monthNumberToText, parseGroupBy, parsePeriod, periodIso, splitWholeMonths, type Period } from './period.ts';
-import { startOfLocalDay } from '../shared/time.ts';
-import { bucketOf, dayOf } from './contribution.ts';
+import { dayNumberToText, monthNumberToText, parseGroupBy, parsePeriod, periodIso, splitWholeMonths, type Period } from './period.ts';
 import { parseBuckets } from './store.ts';
 import { quantile, mergeInto } from './percentile.ts';
 import { backlogRows, emptyBacklog, addBacklog, type Backlog } from './backlog.ts';
@@ -135,65 +133,28 @@ async function counterRows(db: Kysely<Database>, p: Period, s: KpiScope, groupBy
 }
 
 /**
- * Handling-time histograms per group and clock (and month when grouped by month), as rows with
- * flat `buckets` [bucket, count, sum ms, …]: whole months from
- * the monthly rollup; loose days, and every day when grouped by day, from the stopped clocks
- * themselves (index ticket_clock_stopped_idx), bucketed exactly as the rollup buckets them, so
- * both paths give the same quantiles for the same clocks.
+ * Handling-time histograms per group and clock (and month or day when grouped by them), as rows
+ * with flat `buckets` [bucket, count, sum ms, …]: whole months from the monthly histograms, loose
+ * days (and every day when grouped by day) from the daily ones. Both hold the same clocks
+ * bucketed alike, so a period gives the same quantiles whichever rows it is read from.
  */
-async function histogramRows(db: Kysely<Database>, tz: string, p: Period, s: KpiScope, groupBy: readonly GroupKey[]): Promise<Row[]> {
+async function histogramRows(db: Kysely<Database>, p: Period, s: KpiScope, groupBy: readonly GroupKey[]): Promise<Row[]> {
   if (s.departmentKeys.length === 0) return [];
-  if (groupBy.includes('day')) return rawHistogramRows(db, tz, p.fromMs, p.toMs, s, groupBy);
-  const split = splitWholeMonths(p);
-  const out: Row[] = [];
-  if (split.months.length) {
-    const byMonth = groupBy.includes('month');
-    const dims = dimensions(groupBy, 'month');
-    let q: any = db.selectFrom('kpiDurationMonth').where('month', '>=', split.months[0]).where('month', '<=', split.months[split.months.length - 1]);
-    q = filtered(q, s);
-    q = q.select([...dims, ...(byMonth ? ['month'] : []), 'clock', 'buckets']);
-    for (const r of (await q.execute()) as Row[]) out.push({ ...r, buckets: parseBuckets(r.buckets) });
-  }
-  for (const [a, b] of split.dayRanges) {
-    const from = dateOfDayNumber(a);
-    const to = dateOfDayNumber(b);
-    out.push(...(await rawHistogramRows(db, tz, startOfLocalDay(from.y, from.m, from.d, tz), startOfLocalDay(to.y, to.m, to.d, tz), s, groupBy)));
-  }
-  return out;
-}
-
-/** The clocks stopped in [fromMs, toMs), bucketed per group (contribution.ts rules: stop day, stop − start). */
-export async function rawHistogramRows(db: Kysely<Database>, tz: string, fromMs: number, toMs: number, s: KpiScope, groupBy: readonly GroupKey[]): Promise<Row[]> {
-  const byDept = s.departmentKeys[0] !== '';
-  const where = [sql`c.stopped_at is not null`, sql`c.stopped_at >= ${fromMs}`, sql`c.stopped_at < ${toMs}`];
-  if (s.regions) where.push(sql`t.region_id in (${sql.join(s.regions.length ? s.regions : [''])})`);
-  if (s.network) where.push(sql`t.network = ${s.network}`);
-  if (byDept) where.push(sql`td.department_id in (${sql.join(s.departmentKeys)})`);
-  const r = await sql<{ regionId: string; network: string; departmentId?: string; clock: string; startedAt: number; stoppedAt: number }>`
-    select t.region_id, coalesce(t.network, '') as network, ${byDept ? sql`td.department_id` : sql`''`} as department_id, c.clock, c.started_at, c.stopped_at
-    from ticket_clock c join ticket t on t.id = c.ticket_id ${byDept ? sql`join ticket_department td on td.ticket_id = c.ticket_id` : sql``}
-    where ${sql.join(where, sql` and `)}`.execute(db);
   const byDay = groupBy.includes('day');
   const byMonth = groupBy.includes('month');
-  const acc = new Map<string, { row: Row; buckets: Map<number, [number, number]> }>();
-  for (const x of r.rows) {
-    const ms = Math.max(0, Number(x.stoppedAt) - Number(x.startedAt));
-    const day = byDay || byMonth ? dayOf(Number(x.stoppedAt), tz) : 0;
-    const period = byDay ? day : Math.floor(day / 100);
-    const k = `${x.regionId}|${x.network}|${x.departmentId}|${period}|${x.clock}`;
-    let a = acc.get(k);
-    if (!a) {
-      a = { row: { regionId: x.regionId, network: x.network, departmentId: x.departmentId, clock: x.clock, ...(byDay ? { day } : byMonth ? { month: period } : {}) }, buckets: new Map() };
-      acc.set(k, a);
-    }
-    mergeInto(a.buckets, bucketOf(ms), 1, ms);
-  }
+  const read = async (table: 'kpiDurationDay' | 'kpiDurationMonth', column: 'day' | 'month', from: number, toExcl: number) => {
+    let q: any = db.selectFrom(table).where(column, '>=', from).where(column, '<', toExcl);
+    q = filtered(q, s);
+    const dims = dimensions(groupBy, 'month');
+    const period = column === 'day' ? (byDay ? ['day'] : byMonth ? [sql<number>`day / 100`.as('month')] : []) : byMonth ? ['month'] : [];
+    q = q.select([...dims, ...period, 'clock', 'buckets']);
+    return ((await q.execute()) as Row[]).map((r) => ({ ...r, buckets: parseBuckets(r.buckets) }));
+  };
+  if (byDay) return read('kpiDurationDay', 'day', p.fromDay, p.toDay);
+  const split = splitWholeMonths(p);
   const out: Row[] = [];
-  for (const { row, buckets } of acc.values()) {
-    const flat: number[] = [];
-    for (const b of [...buckets.keys()].sort((x, y) => x - y)) flat.push(b, ...buckets.get(b)!);
-    out.push({ ...row, buckets: flat });
-  }
+  if (split.months.length) out.push(...(await read('kpiDurationMonth', 'month', split.months[0], split.months[split.months.length - 1] + 1)));
+  for (const [a, b] of split.dayRanges) out.push(...(await read('kpiDurationDay', 'day', a, b)));
   return out;
 }
 
@@ -248,7 +209,7 @@ export async function kpiReport(deps: Pick<Deps, 'db' | 'config' | 'clock'>, act
 
   const [counters, hist, subs, backlog] = await Promise.all([
     counterRows(db, period, scope, groupBy),
-    histogramRows(db, tz, period, scope, groupBy),
+    histogramRows(db, period, scope, groupBy),
     subscriberTable(db, period, scope),
     backlogRows(db, { fromMs: period.fromMs, toMs: period.toMs }, scope, groupBy, now),
   ]);

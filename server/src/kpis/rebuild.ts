@@ -22,10 +22,10 @@ const FLUSH_AT = 200_000;
 export async function rebuildKpis(db: Kysely<Database>, timeZone: string, opts: RebuildOptions = {}): Promise<{ tickets: number }> {
   const size = opts.batch ?? 2000;
   await db.transaction().execute(async (trx) => {
-    for (const t of ['kpiDay', 'kpiDurationMonth', 'kpiTicket'] as const) await trx.deleteFrom(t).execute();
+    for (const t of ['kpiDay', 'kpiDurationDay', 'kpiDurationMonth', 'kpiTicket'] as const) await trx.deleteFrom(t).execute();
   });
   let delta = emptyDelta();
-  const pending = (d: Delta) => d.counters.size + d.monthly.size;
+  const pending = (d: Delta) => d.counters.size + d.daily.size + d.monthly.size;
   let after = 0;
   let done = 0;
   for (;;) {

@@ -30,8 +30,6 @@ export function shardOf(q: Q): number {
 
 const snake = (c: string) => c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`);
 const COUNTER_COLUMNS = ['department_id', 'day', 'region_id', 'network', 'shard', ...COUNTERS.map(snake)];
-const HISTOGRAM_KEY = ['department_id', 'month', 'region_id', 'network', 'clock'];
-
 /**
  * A multi-row upsert that adds to the existing row: `insert … values (…), (…) on conflict (key)
  * do update set x = t.x + excluded.x`, written as text with a flat parameter list (the query
@@ -63,8 +61,11 @@ export async function applyDelta(q: Q, delta: Delta, shard: number): Promise<voi
     }
     await upsertAdd(q, 'kpi_day', COUNTER_COLUMNS, 5, values, part.length);
   }
-  const histogramKeys = [...delta.monthly.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < histogramKeys.length; i += 500) await addHistograms(q, histogramKeys.slice(i, i + 500), delta.monthly);
+  for (const kind of ['day', 'month'] as const) {
+    const map = kind === 'day' ? delta.daily : delta.monthly;
+    const keys = [...map.keys()].sort((a, b) => a - b);
+    for (let i = 0; i < keys.length; i += 500) await addHistograms(q, kind, keys.slice(i, i + 500), map);
+  }
 }
 
 /** A stored histogram: `[bucket, count, sum ms, bucket, count, sum ms, …]` in bucket order (JSON text). */
@@ -73,33 +74,35 @@ export function parseBuckets(text: string | null | undefined): number[] {
 }
 
 /**
- * Adds bucket deltas to histogram rows (one row per department, month, region, network, clock:
- * a province month grouped by city and network reads a few hundred rows, whatever the number of
- * tickets). Read-modify-write: the rows are created if missing, read (locked on PostgreSQL),
- * merged here, and written back.
+ * Adds bucket deltas to histogram rows (one row per department, day or month, region, network,
+ * clock: a province month grouped by city and network reads a few hundred rows, whatever the
+ * number of tickets). Read-modify-write: the rows are created if missing, read (locked on
+ * PostgreSQL), merged here, and written back.
  */
-async function addHistograms(q: Q, keys: number[], monthly: Delta['monthly']): Promise<void> {
+async function addHistograms(q: Q, kind: 'day' | 'month', keys: number[], deltas: Delta['monthly']): Promise<void> {
   const pg = isPostgres(q);
+  const table = kind === 'day' ? 'kpi_duration_day' : 'kpi_duration_month';
+  const keyCols = ['department_id', kind, 'region_id', 'network', 'clock'];
   let n = 0;
   const p = () => (pg ? `$${++n}` : '?');
-  const ks = keys.map(histogramKeyOf);
-  const keyValues = ks.flatMap((k) => [k.departmentId, k.month, k.regionId, k.network, k.clock]);
-  const cols = `${HISTOGRAM_KEY.join(', ')}, count, sum_ms, buckets`;
-  const conflict = `on conflict (${HISTOGRAM_KEY.join(', ')})`;
+  const ks = keys.map((k) => histogramKeyOf(k, kind));
+  const keyValues = ks.flatMap((k) => [k.departmentId, k.period, k.regionId, k.network, k.clock]);
+  const cols = `${keyCols.join(', ')}, count, sum_ms, buckets`;
+  const conflict = `on conflict (${keyCols.join(', ')})`;
   n = 0;
-  await q.executeQuery(CompiledQuery.raw(`insert into kpi_duration_month (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, 0, 0, '[]')`).join(', ')} ${conflict} do nothing`, keyValues));
+  await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, 0, 0, '[]')`).join(', ')} ${conflict} do nothing`, keyValues));
   n = 0;
-  const found = await q.executeQuery<{ departmentId: string; month: number; regionId: string; network: string; clock: string; buckets: string }>(CompiledQuery.raw(
-    `select ${HISTOGRAM_KEY.join(', ')}, buckets from kpi_duration_month where (${HISTOGRAM_KEY.join(', ')}) in (${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')})${pg ? ' for update' : ''}`,
+  const found = await q.executeQuery<{ departmentId: string; period: number; regionId: string; network: string; clock: string; buckets: string }>(CompiledQuery.raw(
+    `select department_id, ${kind} as period, region_id, network, clock, buckets from ${table} where (${keyCols.join(', ')}) in (${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')})${pg ? ' for update' : ''}`,
     keyValues));
-  const stored = new Map(found.rows.map((r) => [`${r.departmentId}|${Number(r.month)}|${r.regionId}|${r.network}|${r.clock}`, r.buckets]));
+  const stored = new Map(found.rows.map((r) => [`${r.departmentId}|${Number(r.period)}|${r.regionId}|${r.network}|${r.clock}`, r.buckets]));
   const values: unknown[] = [];
   keys.forEach((key, i) => {
     const k = ks[i];
     const merged = new Map<number, [number, number]>();
-    const flat = parseBuckets(stored.get(`${k.departmentId}|${k.month}|${k.regionId}|${k.network}|${k.clock}`));
+    const flat = parseBuckets(stored.get(`${k.departmentId}|${k.period}|${k.regionId}|${k.network}|${k.clock}`));
     for (let j = 0; j < flat.length; j += 3) merged.set(flat[j], [flat[j + 1], flat[j + 2]]);
-    for (const [b, [c, ms]] of monthly.get(key)!) {
+    for (const [b, [c, ms]] of deltas.get(key)!) {
       const v = merged.get(b);
       if (v) { v[0] += c; v[1] += ms; } else merged.set(b, [c, ms]);
     }
@@ -113,11 +116,11 @@ async function addHistograms(q: Q, keys: number[], monthly: Delta['monthly']): P
       count += c;
       sum += ms;
     }
-    values.push(k.departmentId, k.month, k.regionId, k.network, k.clock, count, sum, JSON.stringify(out));
+    values.push(k.departmentId, k.period, k.regionId, k.network, k.clock, count, sum, JSON.stringify(out));
   });
   n = 0;
   await q.executeQuery(CompiledQuery.raw(
-    `insert into kpi_duration_month (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')} ${conflict} do update set count = excluded.count, sum_ms = excluded.sum_ms, buckets = excluded.buckets`,
+    `insert into ${table} (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')} ${conflict} do update set count = excluded.count, sum_ms = excluded.sum_ms, buckets = excluded.buckets`,
     values));
 }
 

@@ -94,7 +94,8 @@ describe('a ticket contribution', () => {
     const fresh = diffContributions(EMPTY, a);
     assert.deepEqual([...fresh.counters.keys()].map((k) => counterKeyOf(k).departmentId).sort(), ['', 'hz-noc']);
     const h = diffContributions(EMPTY, contributionOf(base, [{ clock: 'follow_up', startedAt: base.reportedAt, stoppedAt: base.reportedAt + 7_200_000, breachedAt: null }], [], [], TZ));
-    assert.deepEqual([...h.monthly.entries()].map(([k, v]) => [histogramKeyOf(k), [...v]]), [[{ departmentId: '', regionId: 'hz', network: 'LTE', month: 202604, clock: 'follow_up' }, [[bucketOf(7_200_000), [1, 7_200_000]]]]]);
+    assert.deepEqual([...h.monthly.entries()].map(([k, v]) => [histogramKeyOf(k, 'month'), [...v]]), [[{ departmentId: '', regionId: 'hz', network: 'LTE', period: 202604, clock: 'follow_up' }, [[bucketOf(7_200_000), [1, 7_200_000]]]]]);
+    assert.deepEqual([...h.daily.keys()].map((k) => histogramKeyOf(k, 'day').period), [20260401]);
   });
 });
 

@@ -27,20 +27,21 @@ export const kpis: Migration = {
     // the primary key is the read path: one department key, a range of days
     await clustered(day.addPrimaryKeyConstraint('kpi_day_pk', ['department_id', 'day', 'region_id', 'network', 'shard'])).execute();
 
-    // handling-time histogram per stop month, one row per clock and group with its buckets as JSON
-    // (a province month by city and network reads a few hundred rows); loose days read ticket_clock
-    await clustered(db.schema.createTable('kpi_duration_month')
-      .addColumn('department_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('month', 'integer', (c) => c.notNull())
-      .addColumn('region_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('network', 'varchar(8)', (c) => c.notNull())
-      .addColumn('clock', 'varchar(16)', (c) => c.notNull())
-      .addColumn('count', 'bigint', (c) => c.notNull())
-      .addColumn('sum_ms', 'bigint', (c) => c.notNull())
-      .addColumn('buckets', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('kpi_duration_month_pk', ['department_id', 'month', 'region_id', 'network', 'clock']))
-      .execute();
-    await index(db, 'ticket_clock', ['stopped_at', 'clock', 'started_at', 'ticket_id'], { where: 'stopped_at is not null', name: 'ticket_clock_stopped_idx' });
+    // handling-time histograms by stop day and stop month, one row per clock and group with its
+    // buckets as JSON: a province month by city and network reads a few hundred rows
+    for (const period of ['day', 'month'] as const) {
+      await clustered(db.schema.createTable(`kpi_duration_${period}`)
+        .addColumn('department_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn(period, 'integer', (c) => c.notNull())
+        .addColumn('region_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('network', 'varchar(8)', (c) => c.notNull())
+        .addColumn('clock', 'varchar(16)', (c) => c.notNull())
+        .addColumn('count', 'bigint', (c) => c.notNull())
+        .addColumn('sum_ms', 'bigint', (c) => c.notNull())
+        .addColumn('buckets', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint(`kpi_duration_${period}_pk`, ['department_id', period, 'region_id', 'network', 'clock']))
+        .execute();
+    }
 
     await clustered(db.schema.createTable('kpi_ticket')
       .addColumn('ticket_id', 'bigint', (c) => c.primaryKey())
