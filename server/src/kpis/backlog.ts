@@ -5,7 +5,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { GroupKey } from './catalogue.ts';
-import type { KpiScope } from './query.ts';
+import type { Deps } from '../http/deps.ts';
+import type { Actor } from '../access/actor.ts';
+import { errors } from '../errors.ts';
+import { parseGroupBy } from './period.ts';
+import { resolveScope, type KpiScope } from './query.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -67,4 +71,27 @@ export async function backlogRows(db: Kysely<Database>, window: { fromMs: number
   const cols = [...dims.map(([, alias]) => sql.ref(alias)), sql.ref('age'), sql.ref('state')];
   const r = await sql<Record<string, any>>`select ${sql.join(cols)}, count(*) as n from (${inner}) s group by ${sql.join(cols)}`.execute(db);
   return r.rows;
+}
+
+/** `GET /api/v1/kpis/backlog`: every open ticket now, by age and clock state, per region, network or department. */
+export async function currentBacklog(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, q: { region?: string; network?: string; department?: string; groupBy?: string }) {
+  const groupBy = parseGroupBy(q.groupBy);
+  const bad = groupBy.filter((g) => g === 'month' || g === 'day');
+  if (bad.length) throw errors.validation('the backlog is a figure of now: group it by region, network or department', { groupBy: bad });
+  const scope = await resolveScope(deps.db.kysely, actor, q, groupBy);
+  const now = deps.clock.now();
+  const rows = await backlogRows(deps.db.kysely, { fromMs: 0, toMs: now + 86_400_000 }, scope, groupBy, now);
+  const groups = new Map<string, { key: Record<string, unknown>; backlog: Backlog }>();
+  if (groupBy.length === 0) groups.set('{}', { key: {}, backlog: emptyBacklog() });
+  for (const r of rows) {
+    const key: Record<string, unknown> = {};
+    if (groupBy.includes('region')) key.region = r.regionId;
+    if (groupBy.includes('network')) key.network = r.network || null;
+    if (groupBy.includes('department')) key.department = r.departmentId;
+    const k = JSON.stringify(key);
+    let g = groups.get(k);
+    if (!g) { g = { key, backlog: emptyBacklog() }; groups.set(k, g); }
+    addBacklog(g.backlog, r);
+  }
+  return { at: new Date(now).toISOString(), groups: [...groups.values()].sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key))) };
 }

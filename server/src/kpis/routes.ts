@@ -3,18 +3,14 @@ import { Type } from 'typebox';
 import type { Deps } from '../http/deps.ts';
 import { actorOf, route } from '../http/route.ts';
 import { ANY_ROLE } from '../access/roles.ts';
-import { regionInScope } from '../access/actor.ts';
-import { errors } from '../errors.ts';
-import { regionTree } from '../org/region-tree.ts';
 import { ListQuery } from '../tickets/schemas.ts';
-import { kpiReport, resolveScope } from './query.ts';
-import { backlogRows, emptyBacklog, addBacklog } from './backlog.ts';
-import { parseGroupBy, addMonths, monthText } from './period.ts';
+import { kpiReport } from './query.ts';
+import { currentBacklog } from './backlog.ts';
+import { monthlyReport } from './monthly-report.ts';
 import { BacklogQuery, KpiExportQuery, KpiQueryString, MonthlyReportQuery, ScorecardQuery, TargetsBody, WeightsBody } from './schemas.ts';
-import { allTargets, listTargets, listWeights, putTargets, putWeights, targetsFor } from './targets.ts';
+import { listTargets, listWeights, putTargets, putWeights } from './targets.ts';
 import { scorecards } from './scorecards.ts';
-import { kpiCsv, kpiXlsx, langOf, monthlyReportXlsx, ticketCsvStream, ticketPages, ticketXlsxStream, type MonthlyReport } from './export.ts';
-import type { KpiName } from './catalogue.ts';
+import { kpiCsv, kpiXlsx, langOf, ticketCsvStream, ticketPages, ticketXlsxStream } from './export.ts';
 
 /** Everyone signed in reads KPIs, scoped to their region (DESIGN §1, §7). */
 const READERS = ANY_ROLE;
@@ -37,28 +33,7 @@ export function kpiRoutes(app: FastifyInstance, deps: Deps): void {
   route(app, {
     method: 'GET', url: '/api/v1/kpis/backlog', access: READERS,
     schema: { tags: ['kpis'], summary: 'Open tickets now, by age and clock state, grouped by region, network, department', querystring: BacklogQuery },
-    handler: async (req) => {
-      const q = req.query as { region?: string; network?: string; department?: string; groupBy?: string };
-      const groupBy = parseGroupBy(q.groupBy);
-      const bad = groupBy.filter((g) => g === 'month' || g === 'day');
-      if (bad.length) throw errors.validation('the backlog is a figure of now: group it by region, network or department', { groupBy: bad });
-      const scope = await resolveScope(deps.db.kysely, actorOf(req), q, groupBy);
-      const now = deps.clock.now();
-      const rows = await backlogRows(deps.db.kysely, { fromMs: 0, toMs: now + 86_400_000 }, scope, groupBy, now);
-      const groups = new Map<string, { key: Record<string, unknown>; backlog: ReturnType<typeof emptyBacklog> }>();
-      if (groupBy.length === 0) groups.set('[]', { key: {}, backlog: emptyBacklog() });
-      for (const r of rows) {
-        const key: Record<string, unknown> = {};
-        if (groupBy.includes('region')) key.region = r.regionId;
-        if (groupBy.includes('network')) key.network = r.network || null;
-        if (groupBy.includes('department')) key.department = r.departmentId;
-        const k = JSON.stringify(key);
-        let g = groups.get(k);
-        if (!g) { g = { key, backlog: emptyBacklog() }; groups.set(k, g); }
-        addBacklog(g.backlog, r);
-      }
-      return { at: new Date(now).toISOString(), groups: [...groups.values()].sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key))) };
-    },
+    handler: async (req) => currentBacklog(deps, actorOf(req), req.query as any),
   });
 
   route(app, {
@@ -121,35 +96,9 @@ export function kpiRoutes(app: FastifyInstance, deps: Deps): void {
     method: 'GET', url: '/api/v1/reports/monthly', access: READERS,
     schema: { tags: ['kpis'], summary: 'Monthly service-quality report (Excel): KPIs per city with targets, departments, 12-month and daily trends', querystring: MonthlyReportQuery },
     handler: async (req, reply) => {
-      const actor = actorOf(req);
       const q = req.query as { month: string; region?: string };
-      const [y, m] = q.month.split('-').map(Number);
-      if (m < 1 || m > 12) throw errors.validation(`month is YYYY-MM, got ${q.month}`, { month: q.month });
-      const region = q.region ?? actor.regionId;
-      const tree = await regionTree(deps.db.kysely);
-      if (!tree.parentOf.has(region)) throw errors.validation(`unknown region ${region}`, { region });
-      if (!regionInScope(actor, region)) throw errors.forbidden(`region ${region} is outside your scope`, { region });
-      const from = q.month;
-      const next = addMonths({ y, m, d: 1 }, 1);
-      const to = monthText(next.y, next.m);
-      const first = addMonths({ y, m, d: 1 }, -11);
-      const base = { from, to, region };
-      const [total, byCity, byDepartment, trend, daily, targets, name] = await Promise.all([
-        kpiReport(deps, actor, base),
-        kpiReport(deps, actor, { ...base, groupBy: 'region' }),
-        kpiReport(deps, actor, { ...base, groupBy: 'department' }),
-        kpiReport(deps, actor, { ...base, from: monthText(first.y, first.m), groupBy: 'month' }),
-        kpiReport(deps, actor, { ...base, groupBy: 'day' }),
-        allTargets(deps.db.kysely),
-        deps.db.kysely.selectFrom('region').select('name').where('id', '=', region).executeTakeFirst(),
-      ]);
-      const targetMap = new Map<string, Map<KpiName, number>>();
-      const put = (key: string, regionId: string) => targetMap.set(key, new Map([...targetsFor(targets, regionId, tree)].map(([k, t]) => [k, t.value])));
-      put('', region);
-      for (const g of byCity.groups) if (g.key.region) put(g.key.region, g.key.region);
-      const report: MonthlyReport = { month: q.month, regionName: name?.name ?? region, total, byCity, byDepartment, trend, daily, targets: targetMap };
-      const buf = await monthlyReportXlsx(report, langOf(req.headers['accept-language']));
-      return attachment(reply, `report-${region}-${q.month}.xlsx`, XLSX).send(buf);
+      const { region, body } = await monthlyReport(deps, actorOf(req), q, langOf(req.headers['accept-language']));
+      return attachment(reply, `report-${region}-${q.month}.xlsx`, XLSX).send(body);
     },
   });
 }
