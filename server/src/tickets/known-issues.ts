@@ -30,3 +30,17 @@ export async function knownIssuesFor(deps: Deps, actor: Actor, t: Ticket): Promi
     recentTickets: recent.map((r) => ({ id: r.id, category: r.categoryId, status: r.status, reportedAt: toIso(r.reportedAt, tz) })),
   };
 }
+
+/**
+ * The construction plans and no-investment areas covering a ticket's place now (DESIGN §3
+ * step 3): checked before a ticket goes to construction, so the NOC can reply with the plan or
+ * the agreed explanation instead.
+ */
+export async function constructionCheck(deps: Deps, t: Ticket): Promise<unknown[]> {
+  if (!t.cellId && (t.lon == null || t.lat == null)) return [];
+  const found = await findIssues(deps.db.kysely, {
+    cellIds: t.cellId ? [t.cellId] : undefined, lon: t.cellId ? undefined : t.lon ?? undefined, lat: t.cellId ? undefined : t.lat ?? undefined,
+    at: deps.clock.now(), kinds: ['construction_plan', 'no_investment'],
+  });
+  return found.issues.map((i) => presentFoundIssue(i, deps.config.timeZone));
+}

@@ -10,7 +10,7 @@ import { applyStep, parseIfMatch } from './apply-event.ts';
 import { getInScope } from './repository.ts';
 import { presentClock, presentEvent, presentTicket } from './present.ts';
 import { listTickets } from './list.ts';
-import { knownIssuesFor } from './known-issues.ts';
+import { knownIssuesFor, constructionCheck } from './known-issues.ts';
 import { categoriesById } from './categories.ts';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -84,6 +84,16 @@ export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   route(app, {
+    method: 'GET', url: '/api/v1/tickets/:id/construction-check', access: ['noc', 'supervisor', 'admin'],
+    schema: { tags: ['tickets'], summary: 'Before forwarding to construction (§3 step 3): construction plans and no-investment areas covering the ticket\'s place; a match lets the NOC reply directly', params: IdParams },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      const t = await getInScope(deps.db.kysely, deps.db.engine, actor, (req.params as any).id);
+      return { items: await constructionCheck(deps, t) };
+    },
+  });
+
+  route(app, {
     method: 'POST', url: '/api/v1/tickets/:id/events', access: ANY_ROLE.filter((r) => r !== 'auditor'),
     schema: {
       tags: ['tickets'], summary: 'A workflow step (DESIGN §11 event table); If-Match on the ticket version',
@@ -98,7 +108,10 @@ export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
       const { eventId } = await applyStep(deps, actor, id, body, parseIfMatch(req.headers['if-match'] as string | undefined));
       const t = await full(actor, id);
       reply.header('etag', `"${t.version}"`);
-      return reply.status(201).send({ eventId, ticket: t });
+      // forwarding to construction answers the plan and no-investment matches too (§3 step 3)
+      const toConstruction = body.type === 'forwarded' && (await deps.db.kysely.selectFrom('department').select('kind').where('id', '=', body.department).executeTakeFirst())?.kind === 'construction';
+      const check = toConstruction ? { constructionCheck: await constructionCheck(deps, await getInScope(deps.db.kysely, deps.db.engine, actor, id)) } : {};
+      return reply.status(201).send({ eventId, ticket: t, ...check });
     },
   });
 }

@@ -50,3 +50,28 @@ eachEngine('intake: known issues, categories, reply routing', (ctx) => {
     assert.equal(ev.toDepartment, 'hz-complaint_centre');
   });
 });
+
+eachEngine('forwarding to construction checks plans first', (ctx) => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp(ctx.db);
+    await t.as('admin', { method: 'POST', url: '/api/v1/import/cells', payload: [{ cellId: 'hz-c-1', siteId: 'hz-c', name: 'C1', region: 'hz', network: 'LTE', lon: 120.2, lat: 30.3, neighbours: [] }] });
+    const plan = await t.as('noc', { method: 'POST', url: '/api/v1/network-issues', payload: {
+      kind: 'construction_plan', title: '新建站点', explanation: '已列入 2027 年建设计划', cells: ['hz-c-1'], startsAt: '2026-01-01T00:00:00+08:00', plannedDate: '2027-06-30',
+    } });
+    assert.equal(plan.statusCode, 201, plan.body);
+  });
+  after(async () => { await t.close(); });
+
+  it('answers the matching construction plan with the forward and through the check route', async () => {
+    const id = (await t.as('agent', { method: 'POST', url: '/api/v1/tickets', payload: intake({ category: 'network.no_coverage', cellId: 'hz-c-1', address: undefined, customer: { msisdn: '13512349999' } }) })).json().id;
+    await t.as('agent', { method: 'POST', url: `/api/v1/tickets/${id}/events`, payload: { type: 'dispatched' } });
+    await t.as('noc', { method: 'POST', url: `/api/v1/tickets/${id}/events`, payload: { type: 'triaged', grade: 'ordinary' } });
+    const check = await t.as('noc', { method: 'GET', url: `/api/v1/tickets/${id}/construction-check` });
+    assert.equal(check.statusCode, 200, check.body);
+    assert.equal(check.json().items[0].explanation, '已列入 2027 年建设计划');
+    const fw = await t.as('noc', { method: 'POST', url: `/api/v1/tickets/${id}/events`, payload: { type: 'forwarded', department: 'hz-construction', reason: '需新建站点' } });
+    assert.equal(fw.statusCode, 201, fw.body);
+    assert.equal(fw.json().constructionCheck.length, 1);
+  });
+});
