@@ -9,8 +9,8 @@ const num = (v: number | null, digits = 2) => (v === null ? null : Number(v.toFi
 export function volumeOption(groups: KpiGroup[], label: (g: KpiGroup) => string, t: Translate): ChartOption {
   return {
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 48, right: 56, top: 36, bottom: 28 },
+    legend: { bottom: 0 },
+    grid: { left: 48, right: 56, top: 36, bottom: 56 },
     xAxis: { type: 'category', data: groups.map(label) },
     yAxis: [{ type: 'value', name: t('kpis.count') }, { type: 'value', name: t('kpis.per10k'), splitLine: { show: false } }],
     series: [
@@ -25,8 +25,8 @@ export function volumeOption(groups: KpiGroup[], label: (g: KpiGroup) => string,
 export function ratesOption(groups: KpiGroup[], label: (g: KpiGroup) => string, kpis: KpiName[], t: Translate): ChartOption {
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v}%`) },
-    legend: { top: 0 },
-    grid: { left: 48, right: 24, top: 36, bottom: 28 },
+    legend: { bottom: 0 },
+    grid: { left: 48, right: 24, top: 16, bottom: 56 },
     xAxis: { type: 'category', data: groups.map(label) },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: kpis.map((k) => ({ type: 'line' as const, name: t(`kpis.kpi.${k}`), data: groups.map((g) => pct(g[k])), connectNulls: false })),
