@@ -23,7 +23,8 @@ export interface TicketFacts {
   closedAt: number | null;
 }
 export interface ClockFacts { clock: string; startedAt: number; stoppedAt: number | null; breachedAt: number | null }
-export interface FollowUpFacts { at: number; data: string | null }
+/** The events the KPIs read: `followed_up` (satisfaction) and `withdrawn` (TMF621 withdrawal; without a type, a follow-up). */
+export interface FollowUpFacts { at: number; data: string | null; type?: string }
 
 /**
  * A ticket's contribution: its aggregate key (region, network, departments) and its facts.
@@ -106,7 +107,9 @@ function followUpData(data: string | null): { responded: boolean; score: number 
  * - each clock once decided: breached on its recorded breach (its due time), otherwise met on its stop time;
  *   a running clock is undecided until the timer records the breach;
  * - each `followed_up` event on its day: responded, score sum, scores of 10;
- * - each stopped clock's handling time (stop − start) on its stop day.
+ * - each stopped clock's handling time (stop − start) on its stop day;
+ * - a ticket withdrawn by its requester (TMF621: closed while still new) is no closed ticket, and
+ *   the clocks the withdrawal stopped are neither met nor timed (a clock breached before stays).
  */
 export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], followUps: readonly FollowUpFacts[], departments: readonly string[], timeZone: string): Contribution {
   const counts = new Map<number, number>();
@@ -114,18 +117,21 @@ export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], fo
     const k = day * 32 + COUNTER_INDEX[counter];
     counts.set(k, (counts.get(k) ?? 0) + n);
   };
+  const events = followUps.filter((e) => e.type === undefined || e.type === 'followed_up');
+  const withdrawnAt = followUps.filter((e) => e.type === 'withdrawn').reduce<number | null>((m, e) => (m === null || e.at > m ? e.at : m), null);
+  const withdrawn = withdrawnAt !== null && t.status === 'closed' && t.closedAt === withdrawnAt;
   const reported = dayOf(t.reportedAt, timeZone);
   add(reported, 'tickets');
   if (t.isNetwork) add(reported, 'complaints');
   if (t.isRepeat) add(reported, 'repeats');
   if (t.resolvedAtIntake) add(reported, 'resolvedAtIntake');
   if (t.channel === 'regulator') add(reported, 'regulator');
-  if (t.status === 'closed' && t.closedAt != null && !t.resolvedAtIntake) {
+  if (t.status === 'closed' && t.closedAt != null && !t.resolvedAtIntake && !withdrawn) {
     const closed = dayOf(t.closedAt, timeZone);
     add(closed, 'closed');
     if (t.resolution && RESOLUTIONS[t.resolution]) add(closed, 'solved');
   }
-  for (const e of followUps) {
+  for (const e of events) {
     const f = followUpData(e.data);
     const day = dayOf(e.at, timeZone);
     add(day, 'followUps');
@@ -141,9 +147,10 @@ export function contributionOf(t: TicketFacts, clocks: readonly ClockFacts[], fo
   for (const c of clocks) {
     const counters = CLOCK_COUNTERS[c.clock as keyof typeof CLOCK_COUNTERS];
     if (!counters) continue;
+    if (withdrawn && c.stoppedAt === withdrawnAt && c.breachedAt == null) continue;
     if (c.breachedAt != null) add(dayOf(c.breachedAt, timeZone), counters.breached);
     else if (c.stoppedAt != null) add(dayOf(c.stoppedAt, timeZone), counters.met);
-    if (c.stoppedAt != null) {
+    if (c.stoppedAt != null && !(withdrawn && c.stoppedAt === withdrawnAt)) {
       const ms = Math.max(0, c.stoppedAt - c.startedAt);
       h.push([dayOf(c.stoppedAt, timeZone), CLOCK_INDEX[c.clock], ms]);
     }

@@ -5,11 +5,12 @@ import { contributionOf, decodeContribution, diffContributions, encodeContributi
 import { applyDelta, isPostgres, shardOf } from './store.ts';
 
 /**
- * `type = 'followed_up'` written so that no index on `type` applies: the events of one ticket (or
- * an id range) come from the (ticket_id, id) index, never from a scan of every follow-up ever
- * recorded through (type, at), which a planner without statistics may otherwise pick.
+ * The events the KPIs read (`followed_up`, `withdrawn`), written so that no index on `type`
+ * applies: the events of one ticket (or an id range) come from the (ticket_id, id) index, never
+ * from a scan of every follow-up ever recorded through (type, at), which a planner without
+ * statistics may otherwise pick.
  */
-export const FOLLOWED_UP = sql<boolean>`type || '' = 'followed_up'`;
+export const KPI_EVENTS = sql<boolean>`type || '' in ('followed_up', 'withdrawn')`;
 
 /**
  * Called inside every transaction that changes a ticket, its clocks or its history: once before
@@ -40,12 +41,12 @@ export async function refreshTicketKpis(trx: Q, timeZone: string, ticketId: numb
     .where('id', '=', ticketId).executeTakeFirst();
   if (!t) return;
   const fresh = t.status === 'new' && t.round === 1;
-  // a ticket just taken in has no follow-up and reached no department: skip those reads (intake speed)
+  // a ticket just taken in has no follow-up or withdrawal and reached no department: skip those reads (intake speed)
   const followUpsPossible = t.round > 1 || t.status === 'followed_up' || t.status === 'closed';
   const [clocks, followUps, departments] = await Promise.all([
     trx.selectFrom('ticketClock').select(['clock', 'startedAt', 'stoppedAt', 'breachedAt']).where('ticketId', '=', ticketId).execute(),
     followUpsPossible
-      ? trx.selectFrom('ticketEvent').select(['at', 'data']).where('ticketId', '=', ticketId).where(FOLLOWED_UP).execute()
+      ? trx.selectFrom('ticketEvent').select(['at', 'data', 'type']).where('ticketId', '=', ticketId).where(KPI_EVENTS).execute()
       : Promise.resolve([]),
     fresh ? Promise.resolve([]) : trx.selectFrom('ticketDepartment').select('departmentId').where('ticketId', '=', ticketId).execute(),
   ]);

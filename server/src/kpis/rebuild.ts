@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { addContribution, contributionOf, emptyDelta, encodeContribution, pruneDelta, type Delta } from './contribution.ts';
 import { applyDelta, insertStored } from './store.ts';
-import { FOLLOWED_UP } from './hooks.ts';
+import { KPI_EVENTS } from './hooks.ts';
 
 export interface RebuildOptions {
   /** tickets per read batch (default 2000) */
@@ -38,7 +38,7 @@ export async function rebuildKpis(db: Kysely<Database>, timeZone: string, opts: 
     // id ranges rather than id lists: one index range per table, no parameter limits
     const [clocks, followUps, departments] = await Promise.all([
       db.selectFrom('ticketClock').select(['ticketId', 'clock', 'startedAt', 'stoppedAt', 'breachedAt']).where('ticketId', '>=', lo).where('ticketId', '<=', after).execute(),
-      db.selectFrom('ticketEvent').select(['ticketId', 'at', 'data']).where('ticketId', '>=', lo).where('ticketId', '<=', after).where(FOLLOWED_UP).execute(),
+      db.selectFrom('ticketEvent').select(['ticketId', 'at', 'data', 'type']).where('ticketId', '>=', lo).where('ticketId', '<=', after).where(KPI_EVENTS).execute(),
       db.selectFrom('ticketDepartment').select(['ticketId', 'departmentId']).where('ticketId', '>=', lo).where('ticketId', '<=', after).execute(),
     ]);
     const by = <T extends { ticketId: number }>(rows: T[]) => {

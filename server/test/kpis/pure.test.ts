@@ -76,6 +76,16 @@ describe('a ticket contribution', () => {
     assert.deepEqual(at('initialReplyBreached'), [20260311]);
     assert.equal(c.h.length, 2, 'handling time of the two stopped clocks');
   });
+  it('leaves a withdrawn ticket out of closed tickets and the clocks its withdrawal stopped', () => {
+    const at = base.reportedAt + 600_000;
+    const c = contributionOf({ ...base, status: 'closed', closedAt: at }, [
+      { clock: 'commitment', startedAt: base.reportedAt, stoppedAt: at, breachedAt: null },
+    ], [{ at, data: '{"via":"tmf621"}', type: 'withdrawn' }], [], TZ);
+    assert.deepEqual(c.c.map((x) => x[1]).sort(), [COUNTER_INDEX.tickets, COUNTER_INDEX.complaints].sort());
+    assert.equal(c.h.length, 0);
+    const closed = contributionOf({ ...base, status: 'closed', closedAt: at }, [{ clock: 'commitment', startedAt: base.reportedAt, stoppedAt: at, breachedAt: null }], [], [], TZ);
+    assert.ok(closed.c.some((x) => x[1] === COUNTER_INDEX.closed) && closed.c.some((x) => x[1] === COUNTER_INDEX.commitmentMet), 'closed without a withdrawal counts');
+  });
   it('stores compactly and reads back what it stored', () => {
     const c = contributionOf({ ...base, status: 'closed', closedAt: base.reportedAt + 3 * 86_400_000, resolution: 'optimised' }, [
       { clock: 'commitment', startedAt: base.reportedAt, stoppedAt: base.reportedAt + 5_400_123, breachedAt: null },
