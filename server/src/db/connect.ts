@@ -70,6 +70,8 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
+    // planner statistics from the start, so indexed plans are chosen on a database never analysed (SQLite's advice on open)
+    sqlite.pragma('optimize = 0x10002');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()], log: opts.log });
     const db: Db = { kysely, engine: 'sqlite', write: groupCommitter(kysely), close: () => kysely.destroy() };
     sqliteHandles.set(db, sqlite);

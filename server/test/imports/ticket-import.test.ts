@@ -105,6 +105,7 @@ eachEngine('ticket history import', (ctx) => {
       ['dispatched', 'agent', null, 'hz-noc'], ['triaged', 'noc', 'hz-noc', 'hz-noc'], ['forwarded', 'noc', 'hz-noc', 'hz-optimisation'],
       ['escalated', 'optim', 'hz-optimisation', 'hz-expert'], ['department_replied', 'expert', 'hz-expert', 'hz-optimisation'],
       ['department_replied', 'optim', 'hz-optimisation', 'hz-noc'],
+      ['noc_replied', 'noc', 'hz-noc', 'hz-complaint_centre'],
     ]);
     assert.equal(e1.status, 'customer_replied');
     assert.equal(e1.clocks.find((c: any) => c.clock === 'follow_up').state, 'breached');
