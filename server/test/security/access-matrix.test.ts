@@ -82,6 +82,8 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/tickets/:id': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}` }) },
   'POST /api/v1/tickets/:id/events': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}/events`, ...json({ type: 'noted', text: 'matrix' }) }) },
   'GET /api/v1/tickets/export': { scope: 'global' },
+  'GET /api/v1/tickets/:id/construction-check': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}/construction-check` }) },
+  'GET /api/v1/categories': { scope: 'global' },
 
   'GET /api/v1/hotspots': { scope: 'global' },
   'GET /api/v1/hotspots/map': { scope: 'global' },
