@@ -349,9 +349,9 @@ async function main(): Promise<void> {
     const { sql } = await import('kysely');
     await sql`analyze`.execute(h.db.kysely);
   }
-  const counts = async (table: 'ticket' | 'ticketClock' | 'kpiDay' | 'kpiTicket' | 'kpiDurationMonth') =>
+  const counts = async (table: 'ticket' | 'ticketClock' | 'kpiDay' | 'kpiTicket' | 'kpiDurationDay' | 'kpiDurationMonth') =>
     Number((await h.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = { ticket: await counts('ticket'), ticketClock: await counts('ticketClock'), kpiDay: await counts('kpiDay'), kpiDurationMonth: await counts('kpiDurationMonth'), kpiTicket: await counts('kpiTicket') };
+  const rows = { ticket: await counts('ticket'), ticketClock: await counts('ticketClock'), kpiDay: await counts('kpiDay'), kpiDurationDay: await counts('kpiDurationDay'), kpiDurationMonth: await counts('kpiDurationMonth'), kpiTicket: await counts('kpiTicket') };
 
   const config = { ...loadConfig({ NETCARE_DATA_DIR: tmpdir(), NETCARE_DATABASE_URL: h.url }), timeZone: TZ };
   const deps = { db: h.db, config, clock: new ManualClock(NOW), pii: testPii() };
