@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Deps } from './http/deps.ts';
 import { validatorCompiler } from './http/validation.ts';
-import { installErrorHandler, noRouteBody } from './http/error-handler.ts';
+import { frameworkErrors, installErrorHandler, noRouteBody } from './http/error-handler.ts';
 import { installAuthentication } from './http/authentication.ts';
 import type { RouteEntry } from './http/route.ts';
 import { Metrics } from './health/metrics.ts';
@@ -26,10 +26,11 @@ import { slaRoutes } from './sla/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { tmf621Routes } from './tmf621/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
-import { loadSecuritySettings, type SecuritySettings } from './security/settings.ts';
+import { NO_LIMITS, type SecuritySettings } from './security/settings.ts';
 import { installSecurityHeaders } from './security/headers.ts';
 import { installRateLimits } from './security/rate-limit.ts';
 import { withLogRedaction } from './security/log-redaction.ts';
+import { installInputGuard } from './security/input-guard.ts';
 
 /** The request body limit (DESIGN §11); imports raise it per route. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -39,7 +40,10 @@ export interface AppOptions {
   logger?: boolean | object;
   /** serve the console bundle from console/dist (off in API tests) */
   console?: boolean;
-  /** rate limits and retention (security/settings.ts); read from the environment when absent */
+  /**
+   * rate limits (security/settings.ts); the server passes them from the environment (on by
+   * default), an app built without them (API tests, tools) has none
+   */
   security?: SecuritySettings;
 }
 
@@ -52,6 +56,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false } },
     genReqId: () => Math.random().toString(36).slice(2, 10),
+    // malformed URLs answered in the error catalogue's shape (http/error-handler.ts)
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
@@ -72,7 +78,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   });
   // security headers and rate limits (issue 9, security/)
   installSecurityHeaders(app, { hsts: deps.config.secureCookies });
-  const limits = installRateLimits(app, (opts.security ?? loadSecuritySettings()).rateLimit);
+  const limits = installRateLimits(app, (opts.security ?? NO_LIMITS).rateLimit);
+  // text no column can hold (NUL, lone surrogates, non-UTF-8 JSON) and inexact numbers: 400 before validation
+  installInputGuard(app);
 
   await app.register(cookie);
   await app.register(swagger, {

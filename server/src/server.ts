@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import type { Deps } from './http/deps.ts';
 import { startBackgroundWork } from './background.ts';
 import { loadKeyRing } from './security/key-ring.ts';
+import { loadSecuritySettings } from './security/settings.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -27,6 +28,8 @@ export async function startServer(config: Config = loadConfig(), opts: { clock?:
   const boot = await bootstrap(deps, { log: say });
   const app = await buildApp(deps, {
     console: opts.console,
+    // rate limits from NETCARE_RATE_LIMIT_* (on by default; security/settings.ts)
+    security: loadSecuritySettings(),
     logger: opts.quiet ? false : {
       level: config.logLevel,
       // secrets and personal data never reach the logs

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { applySecurityHeaders } from '../security/headers.ts';
 
 /** True when the error says the database could not be reached (answered 503, not 500). */
 export function isDatabaseDown(err: any): boolean {
@@ -48,6 +49,21 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err, ref }, 'unexpected error');
     return reply.status(500).send({ code: 'internal', message: 'Something went wrong on our side; quote the reference when reporting it', details: { ref } });
   });
+}
+
+/**
+ * Fastify's own refusals before any route runs (a URL that is not valid percent-encoding, a path
+ * parameter over the length limit) in the catalogue's shape rather than Fastify's, with the
+ * security headers (issue 9, found by fuzzing).
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  // these answers skip the hooks: the security headers are set here (no HSTS: no config at hand, and it is not needed on an error)
+  applySecurityHeaders(reply, req.raw.url ?? '', false);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.status(414).send({ code: 'uri_too_long', message: 'A path segment of the URL is too long', details: null });
+  } else {
+    reply.status(400).send({ code: 'bad_url', message: 'The URL is not valid (bad percent-encoding?)', details: null });
+  }
 }
 
 /** The JSON 404 for a path no route serves. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
  * The console's Content-Security-Policy: scripts, styles and data only from this origin.
@@ -30,18 +30,23 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
  */
 export function installSecurityHeaders(app: FastifyInstance, opts: { hsts: boolean }): void {
   app.addHook('onSend', async (req, reply, payload) => {
-    const path = req.url.split('?')[0];
-    const api = path.startsWith('/api/') || path.startsWith('/tmf-api/');
-    reply.header('content-security-policy', api ? API_CSP : CONSOLE_CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('permissions-policy', 'camera=(), microphone=(), payment=()');
-    if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    if (api && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    reply.removeHeader('x-powered-by');
+    applySecurityHeaders(reply, req.url, opts.hsts);
     return payload;
   });
+}
+
+/** Sets the headers on one answer; also used where Fastify answers before any hook runs (http/error-handler.ts). */
+export function applySecurityHeaders(reply: FastifyReply, url: string, hsts: boolean): void {
+  const path = url.split('?')[0];
+  const api = path.startsWith('/api/') || path.startsWith('/tmf-api/');
+  reply.header('content-security-policy', api ? API_CSP : CONSOLE_CSP);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('cross-origin-resource-policy', 'same-origin');
+  reply.header('permissions-policy', 'camera=(), microphone=(), payment=()');
+  if (hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  if (api && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  reply.removeHeader('x-powered-by');
 }

@@ -26,6 +26,9 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   retentionDays: 1095,
 };
 
+/** No rate limits: what buildApp uses unless given settings (in-process API tests fire thousands of requests a second). */
+export const NO_LIMITS: SecuritySettings = { ...DEFAULT_SECURITY, rateLimit: { user: null, address: null, login: null } };
+
 function bucket(name: string, value: string | undefined, fallback: Bucket | null): Bucket | null {
   if (value === undefined || value === '') return fallback;
   if (value === 'off' || value === '0') return null;

@@ -7,10 +7,42 @@ import { intake } from '../helpers/factories.ts';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_SECURITY, loadSecuritySettings, type SecuritySettings } from '../../src/security/settings.ts';
 import { TokenBuckets } from '../../src/security/rate-limit.ts';
+import { startServer } from '../../src/server.ts';
+import { loadConfig } from '../../src/config.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Settings with tight limits, so a test reaches them in a handful of requests. */
 const tight = (over: Partial<SecuritySettings['rateLimit']>): SecuritySettings => ({
   ...DEFAULT_SECURITY, rateLimit: { user: null, address: null, login: null, ...over },
+});
+
+describe('security: the server limits by default', () => {
+  it('netcare serve answers 429 once an address exceeds its burst (apps built without settings, as in API tests, have no limits)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netcare-limits-'));
+    const running = await startServer(loadConfig({ NETCARE_DATABASE_URL: `sqlite:${join(dir, 'n.db')}`, NETCARE_DATA_DIR: dir, NETCARE_PORT: '0', NETCARE_DEMO: '0', NETCARE_ADMIN_PASSWORD: 'limits-password-1' }), { quiet: true, console: false });
+    try {
+      const { burst, rate } = DEFAULT_SECURITY.rateLimit.address!;
+      // faster than the sustained rate: several requests in flight at once
+      const codes = new Map<number, number>();
+      let retryAfter = 0;
+      for (let round = 0; round < 6 && !codes.get(429); round++) {
+        await Promise.all(Array.from({ length: burst / 2 }, async () => {
+          const r = await fetch(`${running.url}/healthz`);
+          await r.arrayBuffer();
+          codes.set(r.status, (codes.get(r.status) ?? 0) + 1);
+          if (r.status === 429) retryAfter = Number(r.headers.get('retry-after'));
+        }));
+      }
+      assert.ok(codes.get(429), `no 429: ${JSON.stringify([...codes])} (burst ${burst}, ${rate}/s)`);
+      assert.ok(retryAfter >= 1);
+      assert.ok((codes.get(200) ?? 0) >= burst);
+    } finally {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('security: token buckets and settings', () => {
