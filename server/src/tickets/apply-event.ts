@@ -7,6 +7,7 @@ import { slaSettings } from '../sla/policies.ts';
 import { checkStep, RESOLUTIONS, type StepType } from './workflow.ts';
 import { clockSummary, retimeClocks, startClock, stopClock } from './clock-store.ts';
 import { appendEvent } from './events.ts';
+import { departmentOfKind, provinceOf } from '../org/lookups.ts';
 import { addOutbox } from '../outbox/outbox.ts';
 import { notify as sendNotification } from '../notifications/notify.ts';
 import { changeTicket } from './change.ts';
@@ -49,21 +50,7 @@ function validateInput(s: StepInput): void {
   if (s.type === 'followed_up' && !s.responded && s.score !== undefined) throw errors.validation('no score without a response', { score: s.score });
 }
 
-async function departmentOfKind(trx: Q, regionId: string, kind: string): Promise<string | null> {
-  const d = await trx.selectFrom('department').select('id').where('regionId', '=', regionId).where('kind', '=', kind).orderBy('id').limit(1).executeTakeFirst();
-  return d?.id ?? null;
-}
 
-/** The province (root) above a region, for province-level escalation. */
-async function provinceOf(trx: Q, regionId: string): Promise<string> {
-  let at = regionId;
-  for (let i = 0; i < 8; i++) {
-    const r = await trx.selectFrom('region').select('parentId').where('id', '=', at).executeTakeFirst();
-    if (!r?.parentId) return at;
-    at = r.parentId;
-  }
-  return at;
-}
 
 const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'network_management', 'expert']);
 

@@ -2,6 +2,7 @@ import type { Deps } from '../http/deps.ts';
 import type { Q } from '../db/types.ts';
 import { systemActor } from '../access/actor.ts';
 import { appendEvent } from './events.ts';
+import { departmentOfKind, provinceOf } from '../org/lookups.ts';
 import { notify } from '../notifications/notify.ts';
 import { addOutbox } from '../outbox/outbox.ts';
 import { changeTicket } from './change.ts';
@@ -10,20 +11,7 @@ import { clockSummary, nextFire } from './clock-store.ts';
 const TIMER = systemActor('timer');
 const CLOCK_LABEL: Record<string, string> = { triage: '分拣', initial_reply: '初步回复', resolution: '问题处理', commitment: '服务承诺', follow_up: '回访' };
 
-async function departmentOfKind(trx: Q, regionId: string, kind: string): Promise<string | null> {
-  const d = await trx.selectFrom('department').select('id').where('regionId', '=', regionId).where('kind', '=', kind).orderBy('id').limit(1).executeTakeFirst();
-  return d?.id ?? null;
-}
 
-async function provinceOf(trx: Q, regionId: string): Promise<string> {
-  let at = regionId;
-  for (let i = 0; i < 8; i++) {
-    const r = await trx.selectFrom('region').select('parentId').where('id', '=', at).executeTakeFirst();
-    if (!r?.parentId) return at;
-    at = r.parentId;
-  }
-  return at;
-}
 
 /**
  * One pass of the clock timer (DESIGN §5): every running clock whose next firing is due gets
