@@ -33,7 +33,11 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
         const v = Reflect.get(target, prop, receiver);
         return typeof v === 'function' ? v.bind(target) : v;
       }
-      return (text: string) => {
+      return (sqlText: string) => {
+        // Kysely opens transactions with a deferred `begin`; a write after a read then fails at once
+        // (SQLITE_BUSY) when another process (a CLI backup, a migration) wrote meanwhile. `begin
+        // immediate` takes the write lock up front and waits for it under busy_timeout instead.
+        const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
         const hit = cache.get(text);
         if (hit && !hit.busy) return hit;
         const stmt = target.prepare(text);

@@ -25,7 +25,7 @@ export function groupCommitter(kysely: Kysely<Database>): <T>(fn: (q: Kysely<Dat
       const done: { job: Job; value: unknown }[] = [];
       try {
         await kysely.connection().execute(async (conn) => {
-          await sql`begin`.execute(conn);
+          await sql`begin immediate`.execute(conn);
           try {
             for (const job of batch) {
               await sql`savepoint w`.execute(conn);
