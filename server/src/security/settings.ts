@@ -2,7 +2,7 @@
  * Settings of the protections in this folder, read once from the environment (issue 9).
  * They live here rather than in config.ts so the security layer can be tuned on its own:
  *
- * - `NETCARE_RATE_LIMIT_USER`    `RATE,BURST` requests per second per signed-in user or API key (default `20,60`)
+ * - `NETCARE_RATE_LIMIT_USER`    `RATE,BURST` requests per second per signed-in user or API key (default `20,200`: the console loads a page with bursts of requests)
  * - `NETCARE_RATE_LIMIT_ADDRESS` `RATE,BURST` requests per second per client address (default `100,300`)
  * - `NETCARE_RATE_LIMIT_LOGIN`   `RATE,BURST` sign-in attempts per second per address (default `1,30`: one a second after a burst of 30; scrypt makes each one costly)
  *   each of them `off` to switch that limit off
@@ -22,7 +22,7 @@ export interface SecuritySettings {
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
-  rateLimit: { user: { rate: 20, burst: 60 }, address: { rate: 100, burst: 300 }, login: { rate: 1, burst: 30 } },
+  rateLimit: { user: { rate: 20, burst: 200 }, address: { rate: 100, burst: 300 }, login: { rate: 1, burst: 30 } },
   retentionDays: 1095,
 };
 
