@@ -39,10 +39,12 @@ await bootstrap(deps, { log: (m) => process.stderr.write(`${m}\n`) });
 const u = await db.kysely.selectFrom('appUser').selectAll().where('username', '=', 'agent').executeTakeFirstOrThrow();
 const actor = await actorFor(db.kysely, { kind: 'user', id: u.id, name: u.username, role: u.role, regionId: u.regionId, departmentId: u.departmentId });
 const cells = demoCells(DEMO_CITIES[0]).map((c) => c.cellId);
+const CATEGORIES = ['network.call_drop', 'network.slow_data', 'network.weak_indoor_coverage', 'network.no_data', 'network.voice_quality', 'billing.overcharge'];
 recording = true;
 const t0 = performance.now();
 for (let i = 0; i < n; i++) {
-  await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `139${String(i).padStart(8, '0')}` }, category: 'network.call_drop', cellId: cells[(i * 31) % cells.length], description: 'x' }, null);
+  // the same mix as bench/intake.ts
+  await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `1${String(3000000000 + ((i * 7919) % 999999999)).padStart(10, '0')}` }, category: CATEGORIES[i % CATEGORIES.length], cellId: cells[(i * 31) % cells.length], description: `bench complaint ${i}` }, null);
 }
 const ms = performance.now() - t0;
 recording = false;

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import type { Database } from './database.ts';
 import { groupCommitter } from './group-commit.ts';
+import { SplitSqliteDialect } from './sqlite-driver.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -76,7 +77,15 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
     sqlite.pragma('cache_size = -65536');
     // planner statistics from the start, so indexed plans are chosen on a database never analysed (SQLite's advice on open)
     sqlite.pragma('optimize = 0x10002');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()], log: opts.log });
+    // a second connection for reads outside transactions (db/sqlite-driver.ts); none for :memory:, which is private to one
+    let reader: SQLite.Database | null = null;
+    if (path !== ':memory:') {
+      reader = new SQLite(path, { readonly: true });
+      reader.pragma('busy_timeout = 5000');
+      reader.pragma('cache_size = -65536');
+    }
+    const dialect = new SplitSqliteDialect({ writer: withStatementCache(sqlite), reader: reader && withStatementCache(reader) });
+    const kysely = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()], log: opts.log });
     const db: Db = { kysely, engine: 'sqlite', write: groupCommitter(kysely), close: () => kysely.destroy() };
     sqliteHandles.set(db, sqlite);
     return db;

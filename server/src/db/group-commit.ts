@@ -19,7 +19,6 @@ export function groupCommitter(kysely: Kysely<Database>): <T>(fn: (q: Kysely<Dat
   let running = false;
 
   const drain = async () => {
-    running = true;
     while (queue.length) {
       const batch = queue.splice(0, MAX_BATCH);
       const done: { job: Job; value: unknown }[] = [];
@@ -56,6 +55,8 @@ export function groupCommitter(kysely: Kysely<Database>): <T>(fn: (q: Kysely<Dat
 
   return <T>(fn: (q: Kysely<Database>) => Promise<T>) => new Promise<T>((resolve, reject) => {
     queue.push({ fn, resolve, reject });
-    if (!running) void drain();
+    // better-sqlite3 answers synchronously, so a write runs start to commit without yielding to the
+    // event loop: wait one turn first, so requests already read from their sockets can join the batch
+    if (!running) { running = true; setImmediate(drain); }
   });
 }
