@@ -1,13 +1,19 @@
 /**
  * Intake throughput (issue 8, benchmark 1): POST /api/v1/tickets with varied cells, categories
  * and customers, every rule on, against a server in its own process.
- *   node bin/run-ts.mjs bench/intake.ts [--duration 20] [--connections 32] [--pg postgres://…] [--quick]
+ *   node bin/run-ts.mjs bench/intake.ts [--duration 20] [--connections 32] [--cells 100000|demo] [--pg postgres://…] [--quick]
  * Prints one JSON line: tickets/s, p50, p99, errors.
+ *
+ * Places: by default a province-sized network of 100,000 cells (bench/lib/cells.ts) imported
+ * before the run, complaints spread evenly over it, so hotspots form about as often as in life.
+ * `--cells demo` uses the 1,149 demo cells of one city instead: at these rates nearly every
+ * complaint then joins a hotspot (5 in a neighbourhood within 60 minutes), the costliest path.
  */
 import autocannon from 'autocannon';
 import { flags, login, startServerProcess } from './lib/server.ts';
 import { demoCells } from '../server/src/network/demo.ts';
 import { DEMO_CITIES } from '../server/src/demo/organisation.ts';
+import { benchCells, importCells } from './lib/cells.ts';
 
 const f = flags();
 const quick = f.quick === 'true';
@@ -17,27 +23,53 @@ const port = Number(f.port ?? 3900 + Math.floor(Math.random() * 50));
 
 const server = await startServerProcess({ databaseUrl: f.pg, port });
 try {
-  const token = await login(server.url, 'agent');
-  const cells = demoCells(DEMO_CITIES[0]).map((c) => c.cellId);
+  const cellsFlag = f.cells ?? (quick ? '3000' : '100000');
+  let cells: { cellId: string; region: string }[];
+  if (cellsFlag === 'demo') cells = demoCells(DEMO_CITIES[0]).map((c) => ({ cellId: c.cellId, region: c.region }));
+  else {
+    cells = benchCells(Number(cellsFlag));
+    await importCells(server.url, await login(server.url, 'admin'), cells as ReturnType<typeof benchCells>);
+  }
+  // each city's complaints are taken by that city's agent (an agent's scope is their city)
+  const agents: Record<string, string> = { hz: 'agent', nb: 'agent.nb', wz: 'agent.wz' };
+  const tokens = new Map<string, string>();
+  for (const [region, user] of Object.entries(agents)) tokens.set(region, await login(server.url, user));
   const categories = ['network.call_drop', 'network.slow_data', 'network.weak_indoor_coverage', 'network.no_data', 'network.voice_quality', 'billing.overcharge'];
   let n = 0;
-  const body = () => {
+  const next = () => {
     n++;
-    return JSON.stringify({
+    const cell = cells[(n * 7919) % cells.length];
+    const body = JSON.stringify({
       channel: 'hotline', customer: { msisdn: `1${String(3000000000 + ((n * 7919) % 999999999)).padStart(10, '0')}` },
-      category: categories[n % categories.length], cellId: cells[(n * 31) % cells.length], description: `bench complaint ${n}`,
+      category: categories[n % categories.length], cellId: cell.cellId, description: `bench complaint ${n}`,
     });
+    return { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(cell.region)}` } };
   };
+  // one request of each category first: a benchmark of refusals would measure nothing
+  for (let i = 0; i < categories.length; i++) {
+    const r = await fetch(`${server.url}/api/v1/tickets`, { method: 'POST', ...next() });
+    if (r.status !== 201) throw new Error(`probe intake answered ${r.status}: ${await r.text()}`);
+  }
+  const startedAt = new Date().toISOString();
   process.stderr.write(`intake: ${connections} connections for ${duration} s against ${f.pg ? 'PostgreSQL' : 'SQLite'}…\n`);
   const result = await autocannon({
     url: `${server.url}/api/v1/tickets`, method: 'POST', connections, duration,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    requests: [{ setupRequest: (req: any) => ({ ...req, body: body() }) }],
+    requests: [{ setupRequest: (req: any) => { const r = next(); return { ...req, body: r.body, headers: { ...req.headers, ...r.headers } }; } }],
   });
+  // how often the costliest rule fired: hotspots formed during the run
+  const admin = await login(server.url, 'admin');
+  let hotspots: number | null = 0;
+  for (let cursor: string | null = ''; cursor !== null && hotspots !== null;) {
+    const hs = await fetch(`${server.url}/api/v1/hotspots?from=${encodeURIComponent(startedAt)}&limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${admin}` } });
+    if (!hs.ok) { process.stderr.write(`hotspots: ${hs.status} ${await hs.text()}\n`); hotspots = null; break; }
+    const page = (await hs.json()) as { items: unknown[]; nextCursor: string | null };
+    hotspots += page.items.length;
+    cursor = page.nextCursor;
+  }
   const out = {
-    benchmark: 'intake', engine: f.pg ? 'postgres' : 'sqlite', connections, durationS: duration,
+    benchmark: 'intake', engine: f.pg ? 'postgres' : 'sqlite', cells: cellsFlag, connections, durationS: duration,
     ticketsPerS: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-    non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total,
+    hotspots, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total,
   };
   console.log(JSON.stringify(out));
 } finally {

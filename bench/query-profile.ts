@@ -1,7 +1,8 @@
 /**
  * Where intake spends its database time: runs N intakes in-process on a fresh database with
  * demo data and prints the statements with the most total time.
- *   node bin/run-ts.mjs bench/query-profile.ts [--tickets 500] [--pg URL]
+ *   node bin/run-ts.mjs bench/query-profile.ts [--tickets 500] [--concurrency 1] [--pg URL] [--log false]
+ * `--log false` leaves the statement log off: the CPU time per ticket (cpuMsPerTicket) is then intake alone.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'netcare-qprof-'));
 const config = loadConfig({ NETCARE_DATA_DIR: dir, NETCARE_DATABASE_URL: f.pg ?? `sqlite:${join(dir, 'db.sqlite')}`, NETCARE_ADMIN_PASSWORD: 'bench-password-1', NETCARE_DEMO: '1' });
 const stats = new Map<string, { n: number; ms: number }>();
 let recording = false;
-const db = openDb(config.databaseUrl, {
+const db = openDb(config.databaseUrl, f.log === 'false' ? {} : {
   log: (e) => {
     if (!recording) return;
     const key = e.query.sql.replace(/\s+/g, ' ').slice(0, 160);
@@ -42,13 +43,20 @@ const cells = demoCells(DEMO_CITIES[0]).map((c) => c.cellId);
 const CATEGORIES = ['network.call_drop', 'network.slow_data', 'network.weak_indoor_coverage', 'network.no_data', 'network.voice_quality', 'billing.overcharge'];
 recording = true;
 const t0 = performance.now();
-for (let i = 0; i < n; i++) {
-  // the same mix as bench/intake.ts
-  await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `1${String(3000000000 + ((i * 7919) % 999999999)).padStart(10, '0')}` }, category: CATEGORIES[i % CATEGORIES.length], cellId: cells[(i * 31) % cells.length], description: `bench complaint ${i}` }, null);
-}
+const cpu0 = process.cpuUsage();
+// --concurrency N keeps N intakes in flight, so group commit batches them as under HTTP load
+const concurrency = Number(f.concurrency ?? 1);
+let next = 0;
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  for (let i = next++; i < n; i = next++) {
+    // the same mix as bench/intake.ts
+    await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `1${String(3000000000 + ((i * 7919) % 999999999)).padStart(10, '0')}` }, category: CATEGORIES[i % CATEGORIES.length], cellId: cells[(i * 31) % cells.length], description: `bench complaint ${i}` }, null);
+  }
+}));
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 recording = false;
 const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-console.log(JSON.stringify({ tickets: n, msPerTicket: +(ms / n).toFixed(2), dbMsPerTicket: +([...stats.values()].reduce((a, s) => a + s.ms, 0) / n).toFixed(2), statementsPerTicket: +([...stats.values()].reduce((a, s) => a + s.n, 0) / n).toFixed(1) }));
+console.log(JSON.stringify({ tickets: n, msPerTicket: +(ms / n).toFixed(2), cpuMsPerTicket: +((cpu.user + cpu.system) / 1000 / n).toFixed(3), dbMsPerTicket: +([...stats.values()].reduce((a, s) => a + s.ms, 0) / n).toFixed(2), statementsPerTicket: +([...stats.values()].reduce((a, s) => a + s.n, 0) / n).toFixed(1) }));
 for (const [sql, s] of rows) console.log(`${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(6)}×  ${sql}`);
 await db.close();

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import { hashPassword } from '../auth/password.ts';
+import { departmentsChanged } from '../org/lookups.ts';
 
 /** The demo province: three cities, each with every department kind. */
 export const DEMO_PROVINCE = { id: 'zj', name: '浙江省' };
@@ -49,4 +50,5 @@ export async function seedOrganisation(db: Db, password: string, now: number): P
       }).onConflict((oc) => oc.column('username').doNothing()).execute();
     }
   });
+  departmentsChanged();
 }

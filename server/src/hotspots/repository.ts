@@ -3,6 +3,8 @@ import type { Q } from '../db/types.ts';
 import type { Engine } from '../db/connect.ts';
 import type { HotspotRow } from './tables.ts';
 import type { Complaint } from './windows.ts';
+import { neighbourhoods } from '../network/neighbour-cache.ts';
+import { departmentOfKind } from '../org/lookups.ts';
 
 export type Hotspot = Selectable<HotspotRow>;
 
@@ -38,6 +40,10 @@ export async function neighboursOfCells(db: Q, cellIds: readonly string[]): Prom
  * cell_neighbour (x's neighbours y, then each y's neighbours z); relations are stored both ways.
  */
 export async function adjacencyAround(db: Q, cellId: string): Promise<Map<string, string[]>> {
+  return neighbourhoods.get(db, cellId, () => readAdjacencyAround(db, cellId));
+}
+
+async function readAdjacencyAround(db: Q, cellId: string): Promise<Map<string, string[]>> {
   const rows = await db.selectFrom('cellNeighbour as n1')
     .leftJoin('cellNeighbour as n2', 'n2.cellId', 'n1.neighbourId')
     .select(['n1.neighbourId as y', 'n2.neighbourId as z'])
@@ -140,6 +146,5 @@ export async function cellsOfHotspots(db: Q, ids: readonly number[]): Promise<Ma
 
 /** The NOC department of a region (DESIGN §3: the single network interface of a city), or null. */
 export async function nocOf(db: Q, regionId: string): Promise<string | null> {
-  const d = await db.selectFrom('department').select('id').where('regionId', '=', regionId).where('kind', '=', 'noc').orderBy('id').limit(1).executeTakeFirst();
-  return d?.id ?? null;
+  return departmentOfKind(db, regionId, 'noc');
 }

@@ -1,5 +1,6 @@
 import type { Q } from '../db/types.ts';
 import { CELL_GRID, gridKey } from './geo.ts';
+import { neighboursChanged } from './neighbour-cache.ts';
 
 /** A cell as the rest of the system sees it (DESIGN §2). */
 export interface Cell {
@@ -110,9 +111,11 @@ export async function addNeighbourPairs(db: Q, pairs: readonly [string, string][
     seen.add(key);
     rows.push({ cellId: a, neighbourId: b }, { cellId: b, neighbourId: a });
   }
+  neighboursChanged();
   for (const part of chunks(rows, 1000)) {
     await db.insertInto('cellNeighbour').values(part).onConflict((oc) => oc.columns(['cellId', 'neighbourId']).doNothing()).execute();
   }
+  neighboursChanged(); // again: a read between the first clear and these writes may have cached the old lists
 }
 
 /** Removes neighbour relations, both directions. */
@@ -120,10 +123,12 @@ export async function removeNeighbourPairs(db: Q, pairs: readonly [string, strin
   // grouped by the first cell so each statement is one primary-key range per direction
   const byCell = new Map<string, string[]>();
   for (const [a, b] of pairs) byCell.set(a, [...(byCell.get(a) ?? []), b]);
+  neighboursChanged();
   for (const [a, bs] of byCell) {
     for (const part of chunks(bs)) {
       await db.deleteFrom('cellNeighbour').where('cellId', '=', a).where('neighbourId', 'in', part).execute();
       await db.deleteFrom('cellNeighbour').where('neighbourId', '=', a).where('cellId', 'in', part).execute();
     }
   }
+  neighboursChanged();
 }

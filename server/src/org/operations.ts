@@ -1,6 +1,7 @@
 import type { Deps } from '../http/deps.ts';
 import type { Actor } from '../access/actor.ts';
 import { regionInScope } from '../access/actor.ts';
+import { departmentsChanged } from './lookups.ts';
 import { errors } from '../errors.ts';
 import { appendAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -48,6 +49,7 @@ export async function putDepartment(c: Ctx, id: string, body: { name: string; ki
     const existing = await trx.selectFrom('department').selectAll().where('id', '=', id).executeTakeFirst();
     if (existing) await trx.updateTable('department').set({ name: body.name, kind: body.kind, regionId: body.region, updatedAt: now }).where('id', '=', id).execute();
     else await trx.insertInto('department').values({ id, name: body.name, kind: body.kind, regionId: body.region, updatedAt: now }).execute();
+    departmentsChanged();
     await audit(trx, c, existing ? 'department.updated' : 'department.created', `department:${id}`, body.region, { name: body.name, kind: body.kind, before: existing ?? null });
     return { created: !existing, department: { id, name: body.name, kind: body.kind, regionId: body.region } };
   });

@@ -14,18 +14,50 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Wall-clock fields of an instant in a time zone. */
-export function zonedParts(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+/** Wall-clock fields of an instant, read from ICU: exact, but costly (µs each). */
+function formattedParts(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const p: Record<string, number> = {};
   for (const x of partsFormatter(timeZone).formatToParts(new Date(ms))) if (x.type !== 'literal') p[x.type] = Number(x.value);
   return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
 }
 
-/** The zone's offset from UTC at an instant, in minutes. */
-export function offsetMinutes(ms: number, timeZone: string): number {
-  const z = zonedParts(ms, timeZone);
+function formattedOffset(ms: number, timeZone: string): number {
+  const z = formattedParts(ms, timeZone);
   const asUtc = Date.UTC(z.year, z.month - 1, z.day, z.hour, z.minute, z.second);
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+const HOUR = 3_600_000;
+/** zone → hour number → offset, for hours without a change of offset inside them */
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset from UTC at an instant, in minutes. Time formatting runs for every time of
+ * every answer and event, so offsets are remembered per hour: an hour whose first and last
+ * millisecond have the same offset has it throughout (zones change offset at most once an hour);
+ * an hour with a change in it is always asked of ICU.
+ */
+export function offsetMinutes(ms: number, timeZone: string): number {
+  const hour = Math.floor(ms / HOUR);
+  let zone = offsetCache.get(timeZone);
+  if (!zone) { zone = new Map(); offsetCache.set(timeZone, zone); }
+  const known = zone.get(hour);
+  if (known !== undefined) return known;
+  const start = formattedOffset(hour * HOUR, timeZone);
+  const end = formattedOffset(hour * HOUR + HOUR - 1, timeZone);
+  if (start !== end) return formattedOffset(ms, timeZone);
+  if (zone.size >= 50_000) zone.clear();
+  zone.set(hour, start);
+  return start;
+}
+
+/** Wall-clock fields of an instant in a time zone. */
+export function zonedParts(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const local = new Date(ms + offsetMinutes(ms, timeZone) * 60000);
+  return {
+    year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(),
+    hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -24,15 +24,20 @@ export const SEED_CATEGORIES: { id: string; parentId: string | null; nameZh: str
 
 export interface Category { id: string; parentId: string | null; nameZh: string; nameEn: string; isNetwork: boolean; active: boolean }
 
-let cache: { at: number; key: Q; byId: Map<string, Category> } | null = null;
+let cache: Map<string, Category> | null = null;
 
-/** All categories by id, cached for a few seconds (they change rarely; intake reads them on every ticket). */
-export async function categoriesById(db: Q, now = Date.now()): Promise<Map<string, Category>> {
-  if (cache && cache.key === db && now - cache.at < 5000) return cache.byId;
+/**
+ * All categories by id. Only migrations write the category table (0003 seeds it; a new category
+ * comes with a new migration, applied before the server serves), so the list is read once per
+ * process: intake and hotspot detection ask for it on every ticket, inside transactions.
+ * The `now` parameter is kept for callers; it no longer matters.
+ */
+export async function categoriesById(db: Q, _now?: number): Promise<Map<string, Category>> {
+  if (cache) return cache;
   const rows = await db.selectFrom('category').selectAll().execute();
-  const byId = new Map(rows.map((r) => [r.id, { ...r, isNetwork: !!r.isNetwork, active: !!r.active }]));
-  cache = { at: now, key: db, byId };
-  return byId;
+  cache = new Map(rows.map((r) => [r.id, { ...r, isNetwork: !!r.isNetwork, active: !!r.active }]));
+  return cache;
 }
 
+/** Forget the list (a future admin edit of categories must call this). */
 export function invalidateCategories(): void { cache = null; }
