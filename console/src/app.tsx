@@ -22,6 +22,7 @@ const OverduePage = lazy(() => import('./pages/overdue/overdue-page'));
 const NotificationsPage = lazy(() => import('./pages/notifications/notifications-page'));
 const SlaPoliciesPage = lazy(() => import('./pages/admin/sla/sla-policies-page'));
 const CalendarsPage = lazy(() => import('./pages/admin/calendars/calendars-page'));
+const ImportsPage = lazy(() => import('./pages/admin/imports/imports-page'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found-page'));
 
 /** A page that needs the ability for `area`. */
@@ -69,6 +70,7 @@ export function AppRoutes() {
         <Route path="admin/api-keys" element={guarded('admin', ApiKeysPage)} />
         <Route path="admin/sla" element={guarded('admin', SlaPoliciesPage)} />
         <Route path="admin/calendars" element={guarded('admin', CalendarsPage)} />
+        <Route path="admin/imports" element={guarded('admin', ImportsPage)} />
         <Route path="audit" element={guarded('audit', AuditPage)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
