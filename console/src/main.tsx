@@ -6,7 +6,7 @@ import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { LanguageProvider, useLang } from './i18n';
 import { SessionProvider } from './session';
-import { AppRoutes } from './app';
+import { AppRoutes, preloadPage } from './app';
 
 /** antd follows the chosen language: its own texts (pagination, date pickers, empty lists). */
 function Root() {
@@ -23,6 +23,8 @@ function Root() {
     </ConfigProvider>
   );
 }
+
+preloadPage(window.location.pathname);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html lacks <div id="root">');

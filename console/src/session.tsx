@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setUnauthorizedHandler } from './api';
 import type { Area, LoginAnswer, Me } from './types';
-import { forgetReferenceData } from './reference-data';
+import { forgetReferenceData, loadRegions } from './reference-data';
+import { loadDepartments } from './components/tickets/departments';
 
 /** Where the console stands with the server's session. */
 export type SessionState =
@@ -24,13 +25,25 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 
 const loadMe = () => api.get<Me>('/api/v1/auth/me', undefined, { allowUnauthenticated: true });
 
+/**
+ * Starts loading the regions and departments every page names, together with the page's own
+ * chunk and data rather than after them (the lists are cached per user; a failure shows where
+ * they are used).
+ */
+function prefetchReferenceData(me: Me): void {
+  loadRegions().catch(() => {});
+  loadDepartments(me.user.username).catch(() => {});
+}
+
 /** Loads `GET /auth/me` on start and tracks sign-in, sign-out and expired sessions. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   const reload = useCallback(async () => {
     try {
-      setState({ status: 'signed-in', me: await loadMe() });
+      const me = await loadMe();
+      prefetchReferenceData(me);
+      setState({ status: 'signed-in', me });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setState({ status: 'anonymous' });
       else setState({ status: 'unreachable', error: toApiError(err) });

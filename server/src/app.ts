@@ -18,6 +18,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { networkRoutes } from './network/routes.ts';
 import { tmf642Routes } from './network/tmf642-routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
+import { assignmentRoutes } from './tickets/assignment-routes.ts';
 import { hotspotRoutes } from './hotspots/routes.ts';
 import { problemRoutes } from './problems/routes.ts';
 import { kpiRoutes } from './kpis/routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   networkRoutes(app, deps);
   tmf642Routes(app, deps);
   ticketRoutes(app, deps);
+  assignmentRoutes(app, deps);
   hotspotRoutes(app, deps);
   problemRoutes(app, deps);
   kpiRoutes(app, deps);

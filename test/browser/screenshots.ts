@@ -1,7 +1,8 @@
 // Screenshots of the console's main pages for docs/screenshots/ (README, issue 6), taken from
 // the demo data at 1280 × 860 in Chinese. Run after `npm run build`:
 //   node --import tsx test/browser/screenshots.ts [outDir]
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pick, startHarness, type Harness } from './harness.ts';
@@ -80,6 +81,17 @@ try {
   await sup.page.getByTestId('nav-tickets').click();
   await sup.page.getByTestId('tickets-table').locator('.ant-table-row').first().waitFor();
   await shot(sup.page, 'tickets');
+  // the supervisor's team load, and the reassign dialog on a ticket out with a department
+  await sup.page.getByTestId('nav-queue').click();
+  await sup.page.getByTestId('department-load').locator('[data-testid^="load-link-"]').first().waitFor();
+  await shot(sup.page, 'team-load');
+  await sup.page.goto(`${h.url}/tickets/${id}`);
+  await sup.page.getByTestId('history').waitFor();
+  await sup.page.getByTestId('action-reassign').click();
+  await sup.page.getByTestId('reassign-form').waitFor();
+  await pick(sup.page, 'reassign-department', '维护部');
+  await sup.page.getByTestId('reassign-reason').fill('优化部排查后确认为基站硬件问题，改派维护部');
+  await shot(sup.page, 'reassign');
   await sup.close();
 
   const admin = await h.signIn('admin');
@@ -89,6 +101,23 @@ try {
   await admin.page.goto(`${h.url}/admin/calendars`);
   await admin.page.getByTestId('calendar-row-office').waitFor();
   await shot(admin.page, 'admin-calendars');
+  // an import of cells with a rejected row, results per row
+  const csv = join(mkdtempSync(join(tmpdir(), 'netcare-shot-')), 'cells-binjiang.csv');
+  writeFileSync(csv, [
+    'cellId,siteId,name,region,network,lon,lat,neighbours',
+    'bj-0001-1,bj-0001,滨江江南大道1,hz,LTE,120.210,30.208,bj-0001-2',
+    'bj-0001-2,bj-0001,滨江江南大道2,hz,NR,120.211,30.208,',
+    'bj-0002-1,bj-0002,滨江长河路1,hz,LTE,120.195,30.190,bj-0001-1',
+    'bj-0003-1,bj-0003,未知地市,xx,LTE,120.20,30.20,',
+    'bj-0004-1,bj-0004,坐标越界,hz,LTE,200,30.20,',
+    'bj-0005-1,bj-0005,滨江西兴1,hz,NR,120.220,30.185,bj-9999-1',
+  ].join('\n'));
+  await admin.page.goto(`${h.url}/admin/imports`);
+  await admin.page.getByTestId('page-imports').locator('input[type="file"]').setInputFiles(csv);
+  await admin.page.getByTestId('import-start').click();
+  await admin.page.getByTestId('import-results').waitFor();
+  await admin.page.getByTestId('import-show-all').click();
+  await shot(admin.page, 'admin-imports');
   await admin.close();
 } finally {
   await h.stop();

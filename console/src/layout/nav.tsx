@@ -43,6 +43,7 @@ export const NAV: readonly NavArea[] = [
       { path: '/admin/api-keys', label: 'nav.adminApiKeys', testId: 'nav-admin-api-keys' },
       { path: '/admin/sla', label: 'nav.adminSla', testId: 'nav-admin-sla' },
       { path: '/admin/calendars', label: 'nav.adminCalendars', testId: 'nav-admin-calendars' },
+      { path: '/admin/imports', label: 'nav.adminImports', testId: 'nav-admin-imports' },
     ],
   },
   { area: 'audit', path: '/audit', label: 'nav.audit', testId: 'nav-audit', icon: <AuditOutlined /> },

@@ -82,6 +82,8 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/tickets/:id': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}` }) },
   'POST /api/v1/tickets/:id/events': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}/events`, ...json({ type: 'noted', text: 'matrix' }) }) },
   'GET /api/v1/tickets/export': { scope: 'global' },
+  // the ticket already sits with hz-noc: 409 in scope (nothing changes), 404 from a sibling city
+  'POST /api/v1/tickets/:id/assignment': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}/assignment`, ...json({ department: 'hz-noc', reason: 'matrix' }) }) },
   'GET /api/v1/tickets/:id/construction-check': { scope: 'region', req: (fx) => ({ url: `/api/v1/tickets/${fx.ticket}/construction-check` }) },
   'GET /api/v1/categories': { scope: 'global' },
 

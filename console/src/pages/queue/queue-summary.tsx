@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import { Card, Col, Flex, Progress, Row, Skeleton, Typography } from 'antd';
 import { CheckCircleOutlined, ClockCircleOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
 import { useT, type MessageKey } from '../../i18n';
@@ -49,7 +50,11 @@ export function ClockCounts({ items, loading, active, onPick }: { items: Ticket[
   );
 }
 
-/** The supervisor's team load: open tickets per department, split by clock state. */
+/**
+ * The supervisor's team load: open tickets per department, split by clock state; a department's
+ * name opens the ticket list filtered to its open tickets, due soonest first. (Tickets are held by
+ * departments, not by named people, so the load is per department.)
+ */
 export function DepartmentLoad({ items, departments, loading }: { items: Ticket[]; departments: Department[] | undefined; loading: boolean }) {
   const t = useT();
   const now = useNow();
@@ -76,7 +81,11 @@ export function DepartmentLoad({ items, departments, loading }: { items: Ticket[
             <Col xs={24} lg={12} key={r.dept} data-testid={`load-${r.dept || 'centre'}`}>
               <Flex align="center" gap={8}>
                 <Typography.Text ellipsis style={{ width: 130, flex: 'none' }}>
-                  {r.dept ? departmentName(departments, r.dept) : t('queue.atCentre')}
+                  {r.dept ? (
+                    <Link to={`/tickets?status=open&department=${encodeURIComponent(r.dept)}&order=due`} title={t('queue.loadOpen')} data-testid={`load-link-${r.dept}`}>
+                      {departmentName(departments, r.dept)}
+                    </Link>
+                  ) : t('queue.atCentre')}
                 </Typography.Text>
                 <Progress
                   percent={(r.total / max) * 100}

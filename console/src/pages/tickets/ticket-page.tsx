@@ -12,6 +12,7 @@ import { LoadError } from '../../components/load-error';
 import { CLOCK_NAMES, RESOLUTIONS, type TicketDetail } from '../../types';
 import { ClockChip, ClockLevelTag, GradeTag, ReasonTags, StatusTag, levelNow } from '../../components/tickets/tags';
 import { TicketActions } from '../../components/tickets/ticket-actions';
+import { ReassignButton } from '../../components/tickets/reassign-button';
 import { History } from '../../components/tickets/history';
 import { departmentName, useDepartments } from '../../components/tickets/departments';
 import { categoryPath } from '../../components/tickets/categories';
@@ -104,6 +105,7 @@ export default function TicketPage() {
       testId="page-ticket"
       extra={
         <>
+          <ReassignButton ticket={ticket} onDone={(a) => setTicket(a.ticket)} onStale={load} />
           <TicketActions ticket={ticket} onDone={(a) => setTicket(a.ticket)} onStale={load} />
           <Button icon={<ReloadOutlined />} onClick={load} loading={loading} data-testid="ticket-refresh" aria-label={t('common.refresh')} />
         </>

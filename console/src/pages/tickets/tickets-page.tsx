@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Button, Card, Empty, Flex, Input, Select, Typography } from 'antd';
-import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Flex, Input, Select, Tag, Typography } from 'antd';
+import { FireOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { useT, type MessageKey } from '../../i18n';
 import { useMe } from '../../session';
 import { regionName, useRegions } from '../../reference-data';
@@ -12,9 +12,10 @@ import { useTicketList } from '../../components/tickets/ticket-list';
 import { ColumnChooser, TicketTable, useColumnChoice } from '../../components/tickets/ticket-table';
 import { categorySelectOptions } from '../../components/tickets/categories';
 import { useDepartments } from '../../components/tickets/departments';
+import { SavedFilters } from './saved-filters';
 
 /** The filters of the list, all in the address (so a search can be shared and survives reload). */
-const FILTERS = ['q', 'status', 'grade', 'clock', 'category', 'region', 'department', 'order'] as const;
+const FILTERS = ['q', 'status', 'grade', 'clock', 'category', 'region', 'department', 'hotspot', 'order'] as const;
 type Filter = (typeof FILTERS)[number];
 
 /** A phone number or ticket id as the server accepts them in `q`. */
@@ -22,8 +23,9 @@ const QUERY_PATTERN = /^(\+?\d{5,15}|\d{1,12})$/;
 
 /**
  * Every ticket in scope (`GET /api/v1/tickets`) with filters on status, grade, clock state,
- * category, region and department, a search by ticket id or phone number (`?q=`, also the top
- * bar's search), the user's choice of columns, and paging by cursor.
+ * category, region, department and hotspot group (`?hotspot=`, from the hotspot map and problem
+ * records), a search by ticket id or phone number (`?q=`, also the top bar's search), named filter
+ * sets saved in this browser, the user's choice of columns, and paging by cursor.
  */
 export default function TicketsPage() {
   const t = useT();
@@ -38,6 +40,7 @@ export default function TicketsPage() {
 
   const q = filters.q.trim().replace(/[\s-]/g, '');
   const badQuery = q !== '' && !QUERY_PATTERN.test(q);
+  const hotspot = /^[1-9]\d{0,11}$/.test(filters.hotspot) ? filters.hotspot : '';
   const query = useMemo(() => ({
     q: badQuery ? undefined : q,
     status: filters.status,
@@ -46,8 +49,9 @@ export default function TicketsPage() {
     category: filters.category,
     region: filters.region,
     department: filters.department,
+    hotspot,
     order: filters.order || 'newest',
-  }), [q, badQuery, filters.status, filters.grade, filters.clock, filters.category, filters.region, filters.department, filters.order]);
+  }), [q, badQuery, filters.status, filters.grade, filters.clock, filters.category, filters.region, filters.department, hotspot, filters.order]);
   const list = useTicketList(query);
 
   const set = (f: Filter, value: string | undefined) => {
@@ -62,6 +66,8 @@ export default function TicketsPage() {
     .filter((d) => !filters.region || d.regionId === filters.region)
     .map((d) => ({ value: d.id, label: d.name }));
   const anyFilter = FILTERS.some((f) => f !== 'order' && filters[f]);
+  // the filters as a saved set holds them: every known filter in a fixed order
+  const currentQuery = new URLSearchParams(FILTERS.filter((f) => filters[f]).map((f) => [f, filters[f]])).toString();
 
   return (
     <Page
@@ -69,6 +75,7 @@ export default function TicketsPage() {
       testId="page-tickets"
       extra={
         <>
+          <SavedFilters username={me.user.username} current={currentQuery} onApply={(query) => setParams(new URLSearchParams(query), { replace: true })} />
           <ColumnChooser value={columns} onChange={setColumns} />
           <Button icon={<ReloadOutlined />} onClick={list.reload} loading={list.refreshing} data-testid="tickets-refresh">{t('common.refresh')}</Button>
         </>
@@ -76,6 +83,19 @@ export default function TicketsPage() {
     >
       <Card size="small" style={{ marginBottom: 16 }}>
         <Flex gap={8} wrap align="center" data-testid="tickets-filters">
+          {filters.hotspot && (
+            <Tag
+              color="volcano"
+              icon={<FireOutlined />}
+              closable
+              onClose={() => set('hotspot', undefined)}
+              closeIcon={<span aria-label={t('tickets.hotspotClear')}>×</span>}
+              style={{ marginInlineEnd: 0, paddingBlock: 4 }}
+              data-testid="tickets-hotspot"
+            >
+              {t('tickets.hotspotFilter', { id: filters.hotspot })}
+            </Tag>
+          )}
           <Input
             allowClear
             prefix={<SearchOutlined />}
