@@ -12,6 +12,7 @@ import { intake } from '../helpers/factories.ts';
 import { openDb, sqliteHandle } from '../../src/db/connect.ts';
 import { BackupError, backupSqlite, inspectBackup, restoreSqlite, summariseTables } from '../../src/backup/sqlite-backup.ts';
 import { verifyAuditChain } from '../../src/audit/repository.ts';
+import { report } from './figures.ts';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/netcare.mjs');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -45,7 +46,7 @@ describe('backup and restore [sqlite]: netcare backup FILE / restore FILE', () =
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('backs up online, restores over later changes, and the restored database equals the original table by table', async () => {
+  it('backs up online, restores over later changes, and the restored database equals the original table by table', async (tc) => {
     const { migrate } = await import('../../src/db/migrate.ts');
     let db = openDb(url);
     await migrate(db);
@@ -81,7 +82,13 @@ describe('backup and restore [sqlite]: netcare backup FILE / restore FILE', () =
     assert.ok(!existsSync(`${dbPath}-wal`) || !existsSync(`${dbPath}.restoring`));
 
     db = openDb(url);
-    assert.deepEqual(summariseTables(sqliteHandle(db)!), original, 'every table: same rows, same checksum');
+    const restored = summariseTables(sqliteHandle(db)!);
+    report(tc, 'backup [sqlite]', {
+      tables: restored.length, rows: restored.reduce((n, x) => n + x.rows, 0),
+      tablesEqualAfterRestore: restored.filter((x, i) => original[i] && x.table === original[i].table && x.rows === original[i].rows && x.checksum === original[i].checksum).length,
+      tablesChangedAfterBackup: changed.filter((x, i) => !original[i] || x.checksum !== original[i].checksum).length,
+    });
+    assert.deepEqual(restored, original, 'every table: same rows, same checksum');
     // and it runs: sign in, read a ticket with its history, append to the audit chain, verify it
     t = await testApp(db);
     const list = await t.as('noc', { method: 'GET', url: '/api/v1/tickets?limit=200' });
@@ -94,7 +101,7 @@ describe('backup and restore [sqlite]: netcare backup FILE / restore FILE', () =
     await db.close();
   });
 
-  it('refuses files that are not netcare databases, and leaves the database alone', async () => {
+  it('refuses files that are not netcare databases, and leaves the database alone', async (tc) => {
     const before = (() => { const h = new SQLite(dbPath, { readonly: true }); try { return summariseTables(h); } finally { h.close(); } })();
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'not a database at all\n'.repeat(100));
@@ -109,17 +116,20 @@ describe('backup and restore [sqlite]: netcare backup FILE / restore FILE', () =
     const n = new SQLite(newer);
     n.prepare('insert into schema_migration (name, applied_at) values (?, ?)').run('9999-from-the-future', Date.now());
     n.close();
+    let refused = 0;
     for (const [file, why] of [[text, /not a SQLite database|cannot be opened/], [other, /not a netcare database/], [newer, /newer netcare/], [join(dir, 'missing.db'), /does not exist/]] as const) {
       await assert.rejects(restoreSqlite(dbPath, file), (e: Error) => e instanceof BackupError && why.test(e.message), file);
+      refused++;
     }
     const r = cli(url, dir, 'restore', other);
     assert.equal(r.status, 1, 'the command exits 1 with the reason');
     assert.match(r.stderr, /not a netcare database/);
     const after = (() => { const h2 = new SQLite(dbPath, { readonly: true }); try { return summariseTables(h2); } finally { h2.close(); } })();
+    report(tc, 'backup refusals [sqlite]', { filesRefused: refused + 1, tablesUnchanged: after.filter((x, i) => before[i] && x.checksum === before[i].checksum).length });
     assert.deepEqual(after, before);
   });
 
-  it('takes a consistent backup while intake keeps writing', async () => {
+  it('takes a consistent backup while intake keeps writing', async (tc) => {
     const db = openDb(url);
     const t = await testApp(db);
     const file = join(dir, 'busy.db');
@@ -140,6 +150,7 @@ describe('backup and restore [sqlite]: netcare backup FILE / restore FILE', () =
       // a snapshot: every ticket in it has its created event and its commitment clock
       const orphans = copy.prepare(`select count(*) from ticket t where not exists (select 1 from ticket_event e where e.ticket_id = t.id and e.type = 'created')
         or not exists (select 1 from ticket_clock c where c.ticket_id = t.id and c.clock = 'commitment')`).pluck().get();
+      report(tc, 'backup under load [sqlite]', { ticketsWrittenWhileBackupRan: written, ticketsInBackup: copy.prepare('select count(*) from ticket').pluck().get() as number, orphans: orphans as number });
       assert.equal(orphans, 0);
     } finally {
       copy.close();
@@ -174,7 +185,7 @@ describe('backup and restore [postgres]: the documented pg_dump / pg_restore com
     }
   }
 
-  it('prints the commands; following them restores the database as it was', async () => {
+  it('prints the commands; following them restores the database as it was', async (tc) => {
     const t = await testApp(handle.db);
     await someWork(t, 6, '5');
     const file = join(dir, 'netcare.dump');
@@ -200,6 +211,11 @@ describe('backup and restore [postgres]: the documented pg_dump / pg_restore com
     assert.ok(restore, r.stderr);
     const done = sh(restore);
     assert.equal(done.status, 0, done.stderr);
-    assert.deepEqual(await summary(handle.url), original);
+    const back = await summary(handle.url);
+    report(tc, 'backup [postgres]', {
+      tables: Object.keys(back).length, rows: Object.values(back).reduce((n, v) => n + Number(v.split(':')[0]), 0),
+      tablesEqualAfterRestore: Object.keys(original).filter((k) => back[k] === original[k]).length,
+    });
+    assert.deepEqual(back, original);
   });
 });

@@ -1,4 +1,4 @@
-import { it, describe, before, after } from 'node:test';
+import { it, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { openDb, type Db } from '../../src/db/connect.ts';
 import { verifyAuditChain } from '../../src/audit/repository.ts';
 import { freshDb } from '../helpers/engines.ts';
 import { ADMIN_PASSWORD, ServerProcess, call, freePort, sleep, webhookReceiver } from './helpers.ts';
+import { Histogram, report } from './figures.ts';
 
 /**
  * Crash safety (issue 9): the real server (`netcare serve`, a child process) takes intake from a
@@ -20,7 +21,35 @@ import { ADMIN_PASSWORD, ServerProcess, call, freePort, sleep, webhookReceiver }
 
 interface Sent { key: string; msisdn: string; description: string }
 
-async function crashRun(opts: { databaseUrl: string; kills: number; clients: number; label: string }) {
+/** What one run did, counted as it happened; reported (complete or not) when the run ends. */
+interface CrashFigures {
+  kills: number; killsWithRequestsInFlight: number; requestsInFlightAtKills: number; restarts: number;
+  requests: number; retries: number; replayed: number; statuses: Histogram;
+  ticketsVerified: number; keysVerified: number; outboxEventsVerified: number; deliveries: number; duplicateDeliveries: number;
+  phonesSearchedInLog: number; restartMs: string;
+}
+
+async function crashRun(t: TestContext, opts: { databaseUrl: string; kills: number; clients: number; label: string }): Promise<CrashFigures> {
+  const f: CrashFigures = {
+    kills: 0, killsWithRequestsInFlight: 0, requestsInFlightAtKills: 0, restarts: 0, requests: 0, retries: 0, replayed: 0, statuses: new Histogram(),
+    ticketsVerified: 0, keysVerified: 0, outboxEventsVerified: 0, deliveries: 0, duplicateDeliveries: 0, phonesSearchedInLog: 0, restartMs: '',
+  };
+  let complete = false;
+  try {
+    await crashRunInner(f, opts);
+    complete = true;
+    return f;
+  } finally {
+    report(t, `crash [${opts.label}]`, {
+      kills: f.kills, killsWithRequestsInFlight: f.killsWithRequestsInFlight, requestsInFlightAtKills: f.requestsInFlightAtKills, restarts: f.restarts,
+      restartToHealthyMs: f.restartMs, requests: f.requests, statuses: String(f.statuses), retries: f.retries, replayedAfterLostAnswer: f.replayed,
+      ticketsVerified: f.ticketsVerified, idempotencyKeysVerified: f.keysVerified, outboxEventsVerified: f.outboxEventsVerified,
+      deliveries: f.deliveries, duplicateDeliveries: f.duplicateDeliveries, phonesSearchedInLog: f.phonesSearchedInLog, complete,
+    });
+  }
+}
+
+async function crashRunInner(f: CrashFigures, opts: { databaseUrl: string; kills: number; clients: number; label: string }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), `netcare-crash-${opts.label}-`));
   const logFile = join(dir, 'server.log');
   const port = await freePort();
@@ -48,8 +77,7 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
     const acked = new Map<string, { id: number; sent: Sent }>();
     const sent = new Map<string, Sent>();
     let running = true;
-    let retries = 0;
-    let replayed = 0;
+    let inFlight = 0;
     const unexpected: string[] = [];
 
     const client = async (c: number) => {
@@ -62,16 +90,20 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
           pending = { key, msisdn: `139${String(c).padStart(2, '0')}${String(n).padStart(6, '0')}`, description: `crash test ${key}` };
           sent.set(key, pending);
         }
+        inFlight++;
+        f.requests++;
         const r = await call(`${base}/api/v1/tickets`, {
           method: 'POST', token: agentToken, headers: { 'idempotency-key': pending.key },
           body: { channel: 'hotline', customer: { msisdn: pending.msisdn, name: '崩溃测试' }, category: 'network.call_drop', network: 'LTE', region: 'hz', address: '文三路 100 号', description: pending.description },
         });
+        inFlight--;
+        f.statuses.add(r.status === 0 ? 'network-error' : r.status);
         if (r.status === 201 && 'json' in r) {
-          if (r.headers.get('idempotent-replayed') === 'true') replayed++;
+          if (r.headers.get('idempotent-replayed') === 'true') f.replayed++;
           acked.set(pending.key, { id: r.json.id, sent: pending });
           pending = null;
         } else if (r.status === 0 || r.status === 503) {
-          retries++;
+          f.retries++;
           await sleep(100);
         } else {
           unexpected.push(`${r.status} ${JSON.stringify('json' in r ? r.json : r).slice(0, 200)}`);
@@ -87,10 +119,19 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
       const flowing = acked.size;
       for (let w = 0; w < 100 && acked.size === flowing; w++) await sleep(50);
       await sleep(Math.floor(Math.random() * 300));
-      await server.kill('SIGKILL');
+      const caught = inFlight;
+      // counted only when the server really died of the SIGKILL (not when it had exited already)
+      if ((await server.kill('SIGKILL')) === 'SIGKILL') {
+        f.kills++;
+        f.requestsInFlightAtKills += caught;
+        if (caught > 0) f.killsWithRequestsInFlight++;
+      }
       await sleep(Math.floor(Math.random() * 100));
       startTimes.push(await server.start());
+      f.restarts++;
+      f.restartMs = `${Math.min(...startTimes.slice(1))}–${Math.max(...startTimes.slice(1))}`;
     }
+    assert.equal(f.kills, opts.kills, 'every planned SIGKILL hit a running server');
     await sleep(300);
     running = false;
     await Promise.all(clients);
@@ -118,10 +159,11 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
         const t = byDescription.get(a.sent.description);
         assert.ok(t, `acknowledged ${key} (ticket ${a.id}) is missing`);
         assert.equal(t.id, a.id, `${key}: the retry answered the ticket the first attempt made`);
+        f.ticketsVerified++;
       }
       const keys = await db.kysely.selectFrom('idempotencyKey').select(['key', 'ticketId']).execute();
       assert.equal(keys.length, acked.size);
-      for (const k of keys) assert.equal(acked.get(k.key)?.id, k.ticketId);
+      for (const k of keys) { assert.equal(acked.get(k.key)?.id, k.ticketId); f.keysVerified++; }
 
       // each with its history, clock and outbox event
       const per = async (q: ReturnType<typeof sql<{ id: number; n: number }>>) => new Map((await q.execute(db.kysely)).rows.map((r) => [Number(r.id), Number(r.n)]));
@@ -143,8 +185,10 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
         assert.ok(events.includes(id), `delivered event ${id} is not in the outbox`);
         assert.equal(bodies.size, 1, `event ${id} delivered with different bodies`);
         assert.equal(JSON.parse([...bodies][0]).eventId, id);
+        f.outboxEventsVerified++;
       }
-      const duplicates = receiver.deliveries.length - got.size;
+      f.deliveries = receiver.deliveries.length;
+      f.duplicateDeliveries = receiver.deliveries.length - got.size;
 
       if (db.engine === 'sqlite') assert.deepEqual((await sql`pragma integrity_check`.execute(db.kysely)).rows, [{ integrityCheck: 'ok' }]);
       assert.equal((await verifyAuditChain(db.kysely)).brokenAt, null);
@@ -155,11 +199,8 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
         // (not inside another number: a response time such as 4.13900000004 is no phone number)
         const at = log.search(new RegExp(`(?<![\\d.])${s.msisdn}(?!\\d)`));
         assert.ok(at < 0, `phone ${s.msisdn} in the server log: …${log.slice(Math.max(0, at - 300), at + 100)}…`);
+        f.phonesSearchedInLog++;
       }
-
-      const summary = `${opts.label}: ${opts.kills} SIGKILLs survived, ${acked.size} tickets acknowledged (${replayed} answered by replay after a lost answer, ${retries} retries), ${events.length} events delivered (${duplicates} duplicate deliveries, all same eventId), restart to healthy ${Math.min(...startTimes.slice(1))}–${Math.max(...startTimes.slice(1))} ms`;
-      console.log(summary);
-      return { acked: acked.size, replayed, duplicates };
     } finally {
       await db.close();
     }
@@ -171,22 +212,27 @@ async function crashRun(opts: { databaseUrl: string; kills: number; clients: num
 }
 
 describe('crash safety: SIGKILL during intake and delivery', () => {
-  it('[sqlite] survives 20 kills with nothing acknowledged lost or duplicated, every event delivered', async () => {
+  it('[sqlite] survives 20 kills with nothing acknowledged lost or duplicated, every event delivered', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'netcare-crash-db-'));
     try {
-      const r = await crashRun({ databaseUrl: `sqlite:${join(dir, 'netcare.db')}`, kills: Number(process.env.NETCARE_CRASH_KILLS ?? 20), clients: 4, label: 'sqlite' });
-      assert.ok(r.acked > 20);
+      const kills = Number(process.env.NETCARE_CRASH_KILLS ?? 20);
+      const r = await crashRun(t, { databaseUrl: `sqlite:${join(dir, 'netcare.db')}`, kills, clients: 4, label: 'sqlite' });
+      // issue 9: at least 20 kills, each of them under load
+      assert.ok(r.kills >= 20, `${r.kills} kills: issue 9 asks for at least 20 (NETCARE_CRASH_KILLS=${kills})`);
+      assert.ok(r.killsWithRequestsInFlight >= r.kills / 2, `only ${r.killsWithRequestsInFlight} of ${r.kills} kills caught a request in flight`);
+      assert.ok(r.ticketsVerified > 20);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('[postgres] survives 6 kills the same way', { skip: !process.env.NETCARE_TEST_PG_URL && 'needs NETCARE_TEST_PG_URL' }, async () => {
+  it('[postgres] survives 6 kills the same way', { skip: !process.env.NETCARE_TEST_PG_URL && 'needs NETCARE_TEST_PG_URL' }, async (t) => {
     const h = await freshDb('postgres');
     await h.db.close();
     try {
-      const r = await crashRun({ databaseUrl: h.url, kills: 6, clients: 4, label: 'postgres' });
-      assert.ok(r.acked > 6);
+      const r = await crashRun(t, { databaseUrl: h.url, kills: Number(process.env.NETCARE_CRASH_KILLS_PG ?? 6), clients: 4, label: 'postgres' });
+      assert.ok(r.kills >= 6);
+      assert.ok(r.ticketsVerified > 6);
     } finally {
       await h.drop();
     }

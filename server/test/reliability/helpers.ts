@@ -58,14 +58,19 @@ export class ServerProcess {
     throw new Error(`netcare serve did not become healthy within ${timeoutMs} ms (see ${this.logFile})`);
   }
 
-  /** SIGKILL: no shutdown handler runs, nothing is flushed; resolves once the process is gone. */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /**
+   * SIGKILL: no shutdown handler runs, nothing is flushed; resolves once the process is gone, with
+   * the signal it died of (null when it was not running or exited by itself), so a caller counts
+   * only the kills that really happened.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<NodeJS.Signals | null> {
     const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
+    if (!c || c.exitCode !== null || c.signalCode !== null) return null;
+    const gone = new Promise<NodeJS.Signals | null>((r) => c.once('exit', (_code, sig) => r(sig)));
     c.kill(signal);
-    await gone;
+    const died = await gone;
     this.child = null;
+    return died;
   }
 }
 

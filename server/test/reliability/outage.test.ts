@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { openDb } from '../../src/db/connect.ts';
 import { isDatabaseDown } from '../../src/http/error-handler.ts';
 import { ADMIN_PASSWORD, ServerProcess, call, freePort, sleep, webhookReceiver } from './helpers.ts';
+import { Histogram, report } from './figures.ts';
 
 /**
  * Database outage (issue 9): the server runs against a PostgreSQL of its own, which is stopped
@@ -77,7 +78,7 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('survives the database going away in the middle of a transaction, and the pool recovers (db/connect.ts)', async () => {
+  it('survives the database going away in the middle of a transaction, and the pool recovers (db/connect.ts)', async (t) => {
     const crashes: unknown[] = [];
     const onCrash = (e: unknown) => crashes.push(e);
     process.on('uncaughtException', onCrash);
@@ -94,13 +95,14 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
       await assert.rejects(sql`select 1`.execute(handle.kysely), (err: unknown) => isDatabaseDown(err));
       db.start();
       assert.deepEqual((await sql<{ one: number }>`select 1 as one`.execute(handle.kysely)).rows, [{ one: 1 }], 'the same pool works again');
+      report(t, 'outage pool [postgres]', { transactionsCutMidway: 1, uncaught: crashes.length, poolQueriesAfterRestart: 1 });
     } finally {
       process.off('uncaughtException', onCrash);
       await handle.close();
     }
   });
 
-  it('answers 503 fast while the database is down, recovers within 5 s, loses nothing', async () => {
+  it('answers 503 fast while the database is down, recovers within 5 s, loses nothing', async (t) => {
     const base = server.url;
     const adminToken = ((await call(`${base}/api/v1/auth/login`, { method: 'POST', body: { username: 'admin', password: ADMIN_PASSWORD } })) as { json: any }).json.token;
     assert.equal((await call(`${base}/api/v1/regions/hz`, { method: 'PUT', token: adminToken, body: { name: '杭州市', parent: 'zj' } })).status, 201);
@@ -134,6 +136,8 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
 
     // down: a clean shutdown first, then (after a recovery) a crash of the database
     for (const mode of ['fast', 'immediate'] as const) {
+      // this outage's intake answers are the ones from here on
+      const firstAnswer = answers.length;
       db.stop(mode);
       phase = 'down';
       const probes: { path: string; status: number; ms: number; code?: string; retryAfter?: string | null }[] = [];
@@ -152,7 +156,7 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
         assert.ok(p.ms < 2000, `${mode}: ${p.path} took ${p.ms} ms while the database was down`);
         if (p.path !== '/healthz') { assert.equal(p.code, 'unavailable'); assert.ok(p.retryAfter, 'Retry-After'); }
       }
-      const slowest = Math.max(...probes.map((p) => p.ms), ...answers.filter((a) => a.during).map((a) => a.ms));
+      const slowest = Math.max(...probes.map((p) => p.ms), ...answers.slice(firstAnswer).filter((a) => a.during).map((a) => a.ms));
 
       db.start();
       const upAt = Date.now();
@@ -169,10 +173,17 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
       const n0 = acked.size;
       for (let i = 0; i < 100 && acked.size === n0; i++) await sleep(50);
       const firstIntake = Date.now() - upAt;
+      const probeStatuses = new Histogram();
+      for (const p of probes) probeStatuses.add(p.status);
+      const intakeWhileDown = new Histogram();
+      for (const a of answers.slice(firstAnswer)) if (a.during) intakeWhileDown.add(a.status);
+      report(t, `outage ${mode} stop [postgres]`, {
+        downForMs: upAt - downSince, probes: probes.length, probeStatuses: String(probeStatuses), slowestAnswerWhileDownMs: slowest,
+        intakeAnswersWhileDown: String(intakeWhileDown), healthyAfterMs: recovery, intakeAfterMs: firstIntake, serverRestarts: server.starts - 1,
+      });
       assert.ok(acked.size > n0, 'intake works again');
       assert.ok(firstIntake <= 5000, `${mode}: intake recovered after ${firstIntake} ms`);
       assert.ok(recovery <= 5000, `${mode}: /healthz recovered after ${recovery} ms`);
-      console.log(`outage (${mode} stop): ${probes.length} probes all 503 in at most ${slowest} ms; recovered ${recovery} ms after the database was back (intake ${firstIntake} ms)`);
       await sleep(1000);
     }
 
@@ -189,7 +200,8 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
       const rows = (await c.query(`select t.id, k.key from ticket t join idempotency_key k on k.ticket_id = t.id`)).rows as { id: string; key: string }[];
       const total = Number((await c.query('select count(*) as n from ticket')).rows[0].n);
       assert.equal(total, acked.size, 'one ticket per acknowledged request');
-      for (const [key, id] of acked) assert.ok(rows.some((r) => r.key === key && Number(r.id) === id), `acknowledged ${key} → ${id} is missing`);
+      let verified = 0;
+      for (const [key, id] of acked) { assert.ok(rows.some((r) => r.key === key && Number(r.id) === id), `acknowledged ${key} → ${id} is missing`); verified++; }
       // the delivery loop came back on its own: every ticket event reached the receiver
       const t0 = Date.now();
       for (;;) {
@@ -206,8 +218,15 @@ describe('database outage [postgres]: 503 while down, recovery by itself', { ski
       }
       const events = (await c.query(`select id from outbox where topic like 'ticket.%'`)).rows.map((r) => String(r.id));
       const got = new Set(receiver.deliveries.map((d) => d.eventId));
-      for (const e of events) assert.ok(got.has(e), `event ${e} not delivered`);
-      console.log(`outage: ${acked.size} tickets acknowledged across two outages (${ackedBefore} before the first), none lost or doubled; ${events.length} events delivered`);
+      let delivered = 0;
+      for (const e of events) { assert.ok(got.has(e), `event ${e} not delivered`); delivered++; }
+      const statuses = new Histogram();
+      for (const a of answers) statuses.add(a.status === 0 ? 'network-error' : a.status);
+      report(t, 'outage total [postgres]', {
+        outages: 2, intakeRequests: answers.length, intakeStatuses: String(statuses), ticketsAcknowledged: acked.size, ackedBeforeFirstOutage: ackedBefore,
+        ticketsVerified: verified, ticketsInDatabase: total, eventsVerifiedDelivered: delivered, deliveries: receiver.deliveries.length,
+        drainAfterRecoveryMs: Date.now() - t0,
+      });
     } finally {
       await c.end();
     }

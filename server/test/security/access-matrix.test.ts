@@ -9,6 +9,7 @@ import { buildApp } from '../../src/app.ts';
 import { DEFAULT_SECURITY } from '../../src/security/settings.ts';
 import { ROLES, type Role } from '../../src/access/roles.ts';
 import type { RouteEntry } from '../../src/http/route.ts';
+import { Histogram, report } from '../reliability/figures.ts';
 
 /**
  * The access matrix (issue 9), generated from `app.routeTable`: every route × every role × a
@@ -217,7 +218,7 @@ eachEngine('access matrix: every route × role × region', (ctx) => {
   });
   after(async () => { await app.close(); await t.close(); });
 
-  it('has a rule and an expectation for every route, and no expectation without a route', () => {
+  it('has a rule and an expectation for every route, and no expectation without a route', (tc) => {
     const table = app.routeTable;
     assert.ok(table.length >= 60, `${table.length} routes`);
     const keys = new Set(table.map(keyOf));
@@ -226,13 +227,20 @@ eachEngine('access matrix: every route × role × region', (ctx) => {
     for (const r of table) assert.ok(r.access === 'public' || (Array.isArray(r.access) && r.access.length > 0), `${keyOf(r)} declares no roles`);
     for (const r of table) assert.equal(r.access === 'public', CASES[keyOf(r)].scope === 'public', `${keyOf(r)}: public in the app iff public in the matrix`);
     const stale = Object.keys(CASES).filter((k) => !keys.has(k));
+    const scopes = new Histogram();
+    for (const k of keys) if (CASES[k]) scopes.add(CASES[k].scope);
+    report(tc, `access routes [${ctx.engine}]`, { routeTableEntries: table.length, distinctRoutes: keys.size, withoutEntry: missing.length, staleEntries: stale.length, scopes: String(scopes) });
     assert.deepEqual(stale, [], 'matrix entries for routes that no longer exist');
   });
 
-  it('answers every route × role × region as the access list and the region scope say', async () => {
+  it('answers every route × role × region as the access list and the region scope say', async (tc) => {
     const failures: string[] = [];
     let checked = 0;
     const pairs = new Set<string>();
+    const routesChecked = new Set<RouteEntry>();
+    /** every cell by what it checked: anonymous refused (401), role refused (403), role allowed, and of those the region verdicts */
+    const cells = new Histogram();
+    const statuses = new Histogram();
     // signing out ends the callers' sessions: last
     const routes = [...app.routeTable].sort((a, b) => Number(keyOf(a) === 'POST /api/v1/auth/logout') - Number(keyOf(b) === 'POST /api/v1/auth/logout'));
     for (const r of routes) {
@@ -250,6 +258,9 @@ eachEngine('access matrix: every route × role × region', (ctx) => {
       // anonymous
       const anon = await call(null);
       checked++;
+      routesChecked.add(r);
+      statuses.add(anon.statusCode);
+      cells.add(r.access === 'public' ? 'public' : 'anonymous-denied');
       if (anon.statusCode >= 500) failures.push(`${keyOf(r)} anonymous: ${anon.statusCode} ${anon.body.slice(0, 200)}`);
       if (r.access !== 'public' && anon.statusCode !== 401) failures.push(`${keyOf(r)} anonymous: ${anon.statusCode}, expected 401`);
       if (r.access === 'public' && (anon.statusCode === 403 || (anon.statusCode === 401 && /unauthenticated/.test(anon.body)))) failures.push(`${keyOf(r)} anonymous: ${anon.statusCode} on a public route`);
@@ -258,6 +269,7 @@ eachEngine('access matrix: every route × role × region', (ctx) => {
       for (const caller of callers) {
         const res = await call(caller.authorization);
         checked++;
+        statuses.add(res.statusCode);
         pairs.add(`${keyOf(r)} ${caller.role}`);
         const who = `${r.method} ${r.url} as ${caller.role}@${caller.region}`;
         const body = res.body.slice(0, 200);
@@ -265,20 +277,35 @@ eachEngine('access matrix: every route × role × region', (ctx) => {
         if (res.statusCode >= 500) { failures.push(`${who}: ${res.statusCode} ${body}`); continue; }
         if (res.statusCode === 401) { failures.push(`${who}: 401 for a signed-in caller`); continue; }
         if (!allowed) {
+          cells.add('role-denied');
           if (res.statusCode !== 403) failures.push(`${who}: ${res.statusCode}, expected 403 (role not in ${JSON.stringify(roles)}) ${body}`);
           continue;
         }
+        cells.add('role-allowed');
         // the access list's refusal (http/authentication.ts); a domain rule may still say no (e.g. not the owner department)
         const roleRefused = res.statusCode === 403 && res.json().details?.action === `${r.method} ${r.url}`;
         if (roleRefused) { failures.push(`${who}: refused for its role though the route lists it: ${body}`); continue; }
         if (c.scope !== 'region') continue;
         const inScope = caller.region !== 'nb' || caller.role === 'admin';
+        cells.add(inScope ? 'region-reached' : 'region-hidden-404');
         if (inScope && res.statusCode === 404) failures.push(`${who}: 404 for a record in its scope ${body}`);
         if (inScope && r.method === 'GET' && res.statusCode !== 200) failures.push(`${who}: ${res.statusCode}, expected 200 ${body}`);
         if (!inScope && res.statusCode !== 404) failures.push(`${who}: ${res.statusCode}, expected 404 for a record in a sibling city ${body}`);
       }
     }
-    console.log(`access matrix [${ctx.engine}]: ${app.routeTable.length} routes, ${callers.length} callers (${ROLES.length} roles × own/parent/sibling region), ${pairs.size} route × role pairs, ${checked} requests`);
+    // what must have run: each route once anonymously, each non-public route once per caller
+    const expected = app.routeTable.reduce((n, r) => n + 1 + (r.access === 'public' ? 0 : callers.length), 0);
+    const callerRegions = new Set(callers.map((c) => c.region));
+    const callerRoles = new Set(callers.map((c) => c.role));
+    report(tc, `access matrix [${ctx.engine}]`, {
+      routes: routesChecked.size, roles: callerRoles.size, regions: callerRegions.size, callers: callers.length, routeRolePairs: pairs.size, cells: checked,
+      anonymousDenied: cells.get('anonymous-denied'), publicRoutes: cells.get('public'), roleDenied: cells.get('role-denied'), roleAllowed: cells.get('role-allowed'),
+      regionReached: cells.get('region-reached'), regionHidden404: cells.get('region-hidden-404'), statuses: String(statuses), failures: failures.length,
+    });
+    assert.equal(routesChecked.size, app.routeTable.length, 'every route in the route table was checked');
+    assert.equal(checked, expected, 'every route × caller cell was checked');
+    assert.deepEqual([...callerRoles].sort(), [...ROLES].sort(), 'a caller of every role');
+    assert.deepEqual([...callerRegions].sort(), [...REGIONS].sort(), 'callers in the own city, the province and a sibling city');
     assert.deepEqual(failures, []);
   });
 });

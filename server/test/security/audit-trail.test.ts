@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { eachEngine } from '../helpers/engines.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { entryHash, verifyAuditChain } from '../../src/audit/repository.ts';
+import { report } from '../reliability/figures.ts';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/netcare.mjs');
 
@@ -48,7 +49,8 @@ eachEngine('audit trail: hash chain, netcare audit verify, the auditor reads it'
     assert.equal((await t.as('auditor', { method: 'POST', url: '/api/v1/tickets/1/events', payload: { type: 'noted', text: 'x' } })).statusCode, 403);
   });
 
-  it('verifies an intact chain, then reports the first broken link when a row is tampered with (exit 1)', async () => {
+  it('verifies an intact chain, then reports the first broken link when a row is tampered with (exit 1)', async (tc) => {
+    let detected = 0;
     const ok = verify();
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     const all = await rows();
@@ -60,10 +62,12 @@ eachEngine('audit trail: hash chain, netcare audit verify, the auditor reads it'
     const broken = verify();
     assert.equal(broken.status, 1);
     assert.match(broken.stdout, new RegExp(`BROKEN at entry ${victim.id}: entry content does not match its hash \\(${all.indexOf(victim)} entries before it are intact\\)`));
+    detected++;
     // a later, second change is not what is reported: the first broken link is
     const later = all[all.length - 2];
     await ctx.db.kysely.updateTable('auditLog').set({ details: '{"forged":true}' }).where('id', '=', later.id).execute();
     assert.equal((await verifyAuditChain(ctx.db.kysely)).brokenAt, victim.id);
+    detected++;
 
     // re-hashing the tampered row does not help: the next entry's link to it breaks
     const prevHash = victim.prevHash;
@@ -73,6 +77,8 @@ eachEngine('audit trail: hash chain, netcare audit verify, the auditor reads it'
     const r = await verifyAuditChain(ctx.db.kysely);
     assert.equal(r.brokenAt, next.id);
     assert.match(r.reason!, /previous-hash link/);
+    detected++;
+    report(tc, `audit chain [${ctx.engine}]`, { entries: all.length, tamperingsDetected: detected, firstBrokenAt: victim.id });
   });
 
   it('reports a deleted entry at the one after it', async () => {

@@ -12,6 +12,7 @@ import { DEFAULT_SECURITY } from '../../src/security/settings.ts';
 import { verifyAuditChain } from '../../src/audit/repository.ts';
 import type { Role } from '../../src/access/roles.ts';
 import type { RouteEntry } from '../../src/http/route.ts';
+import { Histogram, report } from '../reliability/figures.ts';
 
 /**
  * Hostile input (issue 9): every route is fuzzed from its schema (the OpenAPI document the app
@@ -24,6 +25,9 @@ import type { RouteEntry } from '../../src/http/route.ts';
  */
 
 const RUNS_PER_ROUTE = Number(process.env.NETCARE_FUZZ_RUNS ?? 40);
+
+/** Routes left out of the OpenAPI document on purpose (health/routes.ts: `hide`); they take no input and are fuzzed with query garbage only. */
+const UNDOCUMENTED = ['GET /metrics'];
 
 export const INJECTIONS = [
   "' OR '1'='1", "'; DROP TABLE ticket; --", '" OR ""="', "1); select pg_sleep(10); --", "1' union select password_hash from app_user --",
@@ -209,7 +213,10 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
   let app: FastifyInstance;
   let fx: Fx;
   const callers = new Map<Role, string[]>();
-  let fuzzed = 0;
+  /** every request this suite sent, by status code (counted in `send`, the only way requests go out) */
+  const allStatuses = new Histogram();
+  /** the current test's requests, by status code */
+  let statuses = new Histogram();
   const crashes: unknown[] = [];
   const onCrash = (e: unknown) => { crashes.push(e); };
 
@@ -278,7 +285,8 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
   /** Sends one request and checks the per-request properties. */
   async function send(o: InjectOptions, what: string): Promise<LightMyRequestResponse> {
     const r = await app.inject(o);
-    fuzzed++;
+    allStatuses.add(r.statusCode);
+    statuses.add(r.statusCode);
     assert.ok(r.statusCode < 500, `${what}: ${r.statusCode} ${r.body.slice(0, 300)}\nrequest: ${JSON.stringify({ ...o, payload: typeof o.payload === 'string' ? o.payload.slice(0, 300) : o.payload }).slice(0, 1500)}`);
     if (r.statusCode >= 400 && String(o.url).startsWith('/api/')) {
       const b = r.json();
@@ -301,15 +309,18 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
     return out;
   }
 
-  it('fuzzes every route from its schema: never a 5xx, never a trace of a refused request', async () => {
+  it('fuzzes every route from its schema: never a 5xx, never a trace of a refused request', async (tc) => {
+    statuses = new Histogram();
     const spec = app.swagger() as { paths: Record<string, Record<string, OpenApiOp>> };
     const table = app.routeTable.filter((r) => !(r.url.endsWith('/') && r.url.length > 1)); // trailing-slash twins share the handler
     // the routes that end sessions or revoke keys (sign-out, user edits, key revocation): last, and callers are signed in again afterwards
     const ending = (r: RouteEntry) => (r.url === '/api/v1/auth/logout' ? 2 : r.url === '/api/v1/api-keys/:id' || (r.method === 'PUT' && r.url === '/api/v1/users/:username') ? 1 : 0);
     table.sort((a, b) => ending(a) - ending(b));
-    const perRoute: string[] = [];
+    const perRoute = new Map<string, { runs: number; accepted: number; statuses: Histogram }>();
+    const withoutSchema: string[] = [];
     for (const r of table) {
       const op: OpenApiOp | undefined = spec.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      if (!op) withoutSchema.push(`${r.method} ${r.url}`);
       const params = (op?.parameters ?? []).filter((p) => p.in === 'path');
       const query = (op?.parameters ?? []).filter((p) => p.in === 'query');
       const bodySchema = op?.requestBody?.content?.['application/json']?.schema;
@@ -339,7 +350,7 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
       const before = await counts();
       let ok = 0;
       let n = 0;
-      const statuses = new Map<number, number>();
+      const routeStatuses = new Histogram();
       await fc.assert(fc.asyncProperty(req, async (g) => {
         n++;
         let i = 0;
@@ -351,7 +362,7 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
         const remoteAddress = `10.${(n >> 8) & 255}.${n & 255}.${r.url.length}`;
         const res = await send({ method: r.method as any, url, headers, remoteAddress, ...(hasBody ? { payload: JSON.stringify(g.body ?? null), headers: { ...headers, 'content-type': 'application/json' } } : {}) }, `${r.method} ${r.url}`);
         if (res.statusCode < 300) ok++;
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        routeStatuses.add(res.statusCode);
         if (process.env.NETCARE_FUZZ_DEBUG === `${r.method} ${r.url}`) console.log(res.statusCode, url, JSON.stringify(g.body)?.slice(0, 300), res.body.slice(0, 200));
       }), { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.NETCARE_FUZZ_SEED ?? 20260302), endOnFailure: true });
       if (ok === 0) {
@@ -360,16 +371,31 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
       }
       // an admin's fuzzed PUT may have re-parented a city or moved a department: later routes need the organisation intact
       await restoreOrganisation();
-      perRoute.push(`${r.method} ${r.url}: ${ok}/${RUNS_PER_ROUTE} accepted (${[...statuses].sort((a, b) => a[0] - b[0]).map(([c, k]) => `${c}×${k}`).join(' ')})`);
+      perRoute.set(`${r.method} ${r.url}`, { runs: n, accepted: ok, statuses: routeStatuses });
     }
-    console.log(`fuzz [${ctx.engine}]: ${table.length} routes × ${RUNS_PER_ROUTE} generated requests\n  ${perRoute.join('\n  ')}`);
+    // the figures, from the requests that were sent (not from RUNS_PER_ROUTE)
+    for (const [route, f] of perRoute) tc.diagnostic(`${route}: ${f.runs} requests, ${f.accepted} accepted (${f.statuses})`);
+    const runs = [...perRoute.values()].map((f) => f.runs);
+    report(tc, `fuzz schema [${ctx.engine}]`, {
+      routes: perRoute.size, requests: statuses.total, minPerRoute: Math.min(...runs), maxPerRoute: Math.max(...runs),
+      routesWithAnAcceptedRequest: [...perRoute.values()].filter((f) => f.accepted > 0).length, routesWithoutOpenApiSchema: withoutSchema.length,
+      statuses: String(statuses), '5xx': statuses.sum((c) => Number(c) >= 500),
+    });
+    assert.equal(perRoute.size, table.length, 'every route of the route table was fuzzed');
+    for (const [route, f] of perRoute) assert.ok(f.runs >= RUNS_PER_ROUTE, `${route}: fuzzed ${f.runs} times, fewer than ${RUNS_PER_ROUTE}`);
+    assert.deepEqual(withoutSchema, UNDOCUMENTED, 'every route is fuzzed from its OpenAPI operation, but the ones hidden on purpose');
+    assert.equal(statuses.total, runs.reduce((a, b) => a + b, 0));
   });
 
   // (signing out would end the session the next tests use)
   const writeRoutes = () => app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && !r.url.endsWith('/') && r.url !== '/api/v1/auth/logout');
   const authFor = (r: RouteEntry) => (r.access === 'public' ? undefined : callers.get(r.access[0])?.[0]);
 
-  it('refuses garbage, huge and 10,000-level bodies, bad encodings and content types with 4xx on every write route', async () => {
+  it('refuses garbage, huge and 10,000-level bodies, bad encodings and content types with 4xx on every write route', async (tc) => {
+    statuses = new Histogram();
+    const byKind = new Map<string, Histogram>();
+    let routes = 0;
+    let bodyRoutes = 0;
     await restoreOrganisation();
     await refreshCallers();
     const deepArray = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
@@ -404,21 +430,36 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
       const authorization = authFor(r);
       const takesBody = !!(spec.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()] as OpenApiOp | undefined)?.requestBody;
       let n = 0;
+      routes++;
+      if (takesBody) bodyRoutes++;
       for (const [what, payload, type] of bodies) {
         const headers: Record<string, string> = { ...(authorization ? { authorization } : {}), ...(type ? { 'content-type': type } : {}) };
         const res = await send({ method: r.method as any, url, headers, payload, remoteAddress: `10.99.${n++}.1` }, `${r.method} ${r.url} ${what}`);
+        byKind.set(what, byKind.get(what) ?? new Histogram());
+        byKind.get(what)!.add(res.statusCode);
         // a route that reads no body may ignore it; one that does must refuse all of these
         if (takesBody) assert.ok(res.statusCode >= 400 || what === 'duplicate keys' || what === 'null', `${r.method} ${r.url} ${what}: ${res.statusCode}`);
       }
       // over the body limit: 413 (imports take up to 100 MiB: there it is just invalid)
       const big = await send({ method: r.method as any, url, headers: { ...(authorization ? { authorization } : {}), 'content-type': 'application/json' }, payload: huge }, `${r.method} ${r.url} huge`);
+      byKind.set('huge (1 MiB + 10)', byKind.get('huge (1 MiB + 10)') ?? new Histogram());
+      byKind.get('huge (1 MiB + 10)')!.add(big.statusCode);
       assert.ok(r.url.includes('/import/') ? big.statusCode >= 400 : big.statusCode === 413, `${r.method} ${r.url} huge: ${big.statusCode}`);
     }
+    for (const [what, h] of byKind) tc.diagnostic(`${what}: ${h.total} requests (${h})`);
+    report(tc, `fuzz bodies [${ctx.engine}]`, {
+      writeRoutes: routes, routesReadingABody: bodyRoutes, kinds: byKind.size, requests: statuses.total, statuses: String(statuses),
+      status413: statuses.get(413), '5xx': statuses.sum((c) => Number(c) >= 500),
+    });
+    assert.equal(statuses.total, routes * (bodies.length + 1), 'every kind of body went to every write route');
+    assert.ok(routes >= 30, `${routes} write routes`);
     assert.deepEqual(await counts(), before, 'no refused body left a row behind');
     assert.equal(({} as any).isAdmin, undefined, 'no prototype pollution');
   });
 
-  it('stores injection strings as plain text, refuses NUL characters on both engines alike, and is not fooled by hostile headers or URLs', async () => {
+  it('stores injection strings as plain text, refuses NUL characters on both engines alike, and is not fooled by hostile headers or URLs', async (tc) => {
+    statuses = new Histogram();
+    const f = { injectionsStoredVerbatim: 0, nulRefused: 0, hostileHeaders: 0, hostileUrls: 0, oddMethods: 0 };
     await restoreOrganisation();
     await refreshCallers();
     const agent = callers.get('agent')![0];
@@ -428,6 +469,7 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
       const back = await send({ method: 'GET', url: `/api/v1/tickets/${r.json().id}`, headers: { authorization: agent } }, 'read back');
       assert.equal(back.json().description, s, 'stored exactly as sent, nothing executed');
       assert.equal(back.json().customer.name, s.slice(0, 100));
+      f.injectionsStoredVerbatim++;
     }
     for (const s of ['a\u0000b', '\u0000']) {
       const before = await counts();
@@ -436,6 +478,7 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
       const q = await send({ method: 'GET', url: `/api/v1/tickets?externalId=${encodeURIComponent(s)}`, headers: { authorization: agent } }, 'NUL in a query');
       assert.equal(q.statusCode, 400, q.body);
       assert.deepEqual(await counts(), before);
+      f.nulRefused += 2;
     }
     const headerCases: Record<string, string>[] = [
       { authorization: 'Bearer ' + 'x'.repeat(10_000) }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: "Bearer ' OR 1=1 --" }, { authorization: 'Bearer' },
@@ -445,15 +488,22 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
     ];
     for (const h of headerCases) {
       await send({ method: 'POST', url: `/api/v1/tickets/${fx.tickets[0]}/events`, headers: { ...h, 'content-type': 'application/json' }, payload: JSON.stringify({ type: 'noted', text: 'x' }) }, `headers ${JSON.stringify(h).slice(0, 60)}`);
+      f.hostileHeaders++;
     }
     for (const url of ['/api/v1/tickets/%ff', '/api/v1/tickets/%00', '/api/v1/../../etc/passwd', '/api/v1/tickets/1/../../../etc/passwd', `/api/v1/tickets?${'a=1&'.repeat(2000)}`,
       '/api/v1/tickets?status=open&status=closed', '/api/v1/tickets?limit[]=1', '/api/v1/tickets?q[$ne]=1', `/${'a/'.repeat(500)}`, '/api/v1/tickets?cursor=%7B%7D', '/docs/../../package.json', '/%2e%2e/%2e%2e/etc/passwd']) {
       await send({ method: 'GET', url, headers: { authorization: agent } }, `url ${url.slice(0, 60)}`);
+      f.hostileUrls++;
     }
-    for (const method of ['PROPFIND', 'TRACE', 'CONNECT', 'OPTIONS', 'PURGE'] as const) await send({ method: method as any, url: '/api/v1/tickets', headers: { authorization: agent } }, method);
+    for (const method of ['PROPFIND', 'TRACE', 'CONNECT', 'OPTIONS', 'PURGE'] as const) {
+      await send({ method: method as any, url: '/api/v1/tickets', headers: { authorization: agent } }, method);
+      f.oddMethods++;
+    }
+    report(tc, `fuzz injection [${ctx.engine}]`, { ...f, requests: statuses.total, statuses: String(statuses), '5xx': statuses.sum((c) => Number(c) >= 500) });
+    assert.ok(f.injectionsStoredVerbatim >= 30, `${f.injectionsStoredVerbatim} injection strings stored`);
   });
 
-  it('stays consistent: every ticket whole, the audit chain intact, no crash, still healthy', async () => {
+  it('stays consistent: every ticket whole, the audit chain intact, no crash, still healthy', async (tc) => {
     const k = ctx.db.kysely;
     const orphans = await sql<{ n: number }>`select count(*) as n from ticket t where not exists (select 1 from ticket_event e where e.ticket_id = t.id and e.type = 'created')
       or not exists (select 1 from ticket_clock c where c.ticket_id = t.id and c.clock = 'commitment')`.execute(k);
@@ -467,6 +517,10 @@ eachEngine('hostile input: fuzzing every route, garbage, huge and deep bodies, b
     assert.equal((await verifyAuditChain(k)).brokenAt, null);
     assert.deepEqual(crashes, [], 'no uncaught exception or unhandled rejection');
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-    console.log(`fuzz [${ctx.engine}]: ${fuzzed} requests fuzzed, no 5xx`);
+    report(tc, `fuzz total [${ctx.engine}]`, {
+      requests: allStatuses.total, statuses: String(allStatuses), '5xx': allStatuses.sum((c) => Number(c) >= 500), uncaught: crashes.length,
+      tickets: Number((await sql<{ n: number }>`select count(*) as n from ticket`.execute(k)).rows[0].n),
+    });
+    assert.equal(allStatuses.sum((c) => Number(c) >= 500), 0);
   });
 });

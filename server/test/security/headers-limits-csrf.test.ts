@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Histogram, report } from '../reliability/figures.ts';
 
 /** Settings with tight limits, so a test reaches them in a handful of requests. */
 const tight = (over: Partial<SecuritySettings['rateLimit']>): SecuritySettings => ({
@@ -19,7 +20,7 @@ const tight = (over: Partial<SecuritySettings['rateLimit']>): SecuritySettings =
 });
 
 describe('security: the server limits by default', () => {
-  it('netcare serve answers 429 once an address exceeds its burst (apps built without settings, as in API tests, have no limits)', async () => {
+  it('netcare serve answers 429 once an address exceeds its burst (apps built without settings, as in API tests, have no limits)', async (tc) => {
     const dir = mkdtempSync(join(tmpdir(), 'netcare-limits-'));
     const running = await startServer(loadConfig({ NETCARE_DATABASE_URL: `sqlite:${join(dir, 'n.db')}`, NETCARE_DATA_DIR: dir, NETCARE_PORT: '0', NETCARE_DEMO: '0', NETCARE_ADMIN_PASSWORD: 'limits-password-1' }), { quiet: true, console: false });
     try {
@@ -36,6 +37,9 @@ describe('security: the server limits by default', () => {
           if (r.status === 429) retryAfter = Number(r.headers.get('retry-after'));
         }));
       }
+      const h = new Histogram();
+      for (const [c, n] of codes) h.add(c, n);
+      report(tc, 'rate limit serve', { requests: h.total, statuses: String(h), burst, ratePerSecond: rate });
       assert.ok(codes.get(429), `no 429: ${JSON.stringify([...codes])} (burst ${burst}, ${rate}/s)`);
       assert.ok(retryAfter >= 1);
       assert.ok((codes.get(200) ?? 0) >= burst);

@@ -17,19 +17,25 @@ import { erasePersonalData, retentionLoop, RETENTION_ACTION } from '../../src/se
 import { ERASED } from '../../src/security/erasure.ts';
 import { verifyAuditChain } from '../../src/audit/repository.ts';
 import type { Deps } from '../../src/http/deps.ts';
+import { report } from '../reliability/figures.ts';
 
 const PHONE = '13987654321';
 const NAME = '欧阳秘密';
 
 /** every row of every table as text: a clear phone number or name must appear nowhere */
-async function dumpAll(t: TestApp): Promise<string> {
+async function dumpAll(t: TestApp): Promise<{ text: string; tables: number; rows: number }> {
   const db = t.deps.db;
   const names = db.engine === 'sqlite'
     ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db.kysely)).rows
     : (await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`.execute(db.kysely)).rows;
-  let out = '';
-  for (const { name } of names) out += JSON.stringify((await sql`select * from ${sql.table(name)}`.execute(db.kysely)).rows);
-  return out;
+  let text = '';
+  let rows = 0;
+  for (const { name } of names) {
+    const r = (await sql`select * from ${sql.table(name)}`.execute(db.kysely)).rows;
+    rows += r.length;
+    text += JSON.stringify(r);
+  }
+  return { text, tables: names.length, rows };
 }
 
 eachEngine('personal data: encrypted at rest, blind index, masking per role, logs, retention', (ctx) => {
@@ -74,7 +80,7 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
     return r.statusCode === 401 && username && username !== 'api' ? send(true) : r;
   };
 
-  it('stores phone number and name encrypted (AES-256-GCM with a key id) and indexes the number with an HMAC', async () => {
+  it('stores phone number and name encrypted (AES-256-GCM with a key id) and indexes the number with an HMAC', async (tc) => {
     const r = await as('agent', { method: 'POST', url: '/api/v1/tickets', headers: { 'idempotency-key': 'pii-1' }, payload: intake({ customer: { msisdn: `+86 ${PHONE}`, name: NAME } }) });
     assert.equal(r.statusCode, 201, r.body);
     ticketId = r.json().id;
@@ -87,7 +93,9 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
     const raw2 = await ctx.db.kysely.selectFrom('ticket').select(['customerMsisdnEnc', 'customerKey']).where('id', '=', again.json().id).executeTakeFirstOrThrow();
     assert.notEqual(raw2.customerMsisdnEnc, raw.customerMsisdnEnc);
     assert.equal(raw2.customerKey, raw.customerKey);
-    const everything = await dumpAll(t);
+    const dump = await dumpAll(t);
+    const everything = dump.text;
+    report(tc, `pii at rest [${ctx.engine}]`, { tablesSearched: dump.tables, rowsSearched: dump.rows, clearPhoneFound: everything.includes(PHONE), clearNameFound: everything.includes(NAME) });
     assert.ok(!everything.includes(PHONE), 'the phone number is nowhere in clear: no table, no event, no outbox row');
     assert.ok(!everything.includes(NAME), 'the name is nowhere in clear');
     assert.ok(!everything.includes(PHONE.slice(3)), 'not even its last eight digits');
@@ -104,7 +112,9 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
     assert.equal(none.json().items.length, 0);
   });
 
-  it('masks phone number and name for handler, expert and auditor, and only for them, in every answer', async () => {
+  it('masks phone number and name for handler, expert and auditor, and only for them, in every answer', async (tc) => {
+    let answersChecked = 0;
+    let masked = 0;
     const expected: Record<string, boolean> = {
       agent: true, noc: true, supervisor: true, province: true, admin: true, api: true, maint: false, optim: false, build: false, expert: false, auditor: false,
     };
@@ -117,10 +127,14 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
         assert.deepEqual(customer, clear
           ? { msisdn: PHONE, name: NAME, vip: false }
           : { msisdn: '139****4321', name: '欧***', vip: false }, `${user} ${where}`);
+        answersChecked++;
+        if (!clear) masked++;
       }
       assert.equal(csv.statusCode, 200, `${user} export: ${csv.body}`);
       assert.equal(csv.body.includes(PHONE), clear, `${user} export`);
       if (!clear) assert.ok(csv.body.includes('139****4321') && !csv.body.includes(NAME), `${user} export masked`);
+      answersChecked++;
+      if (!clear) masked++;
       // nothing in the answer holds the clear number for a masked role
       if (!clear) assert.ok(!one.body.includes(PHONE) && !one.body.includes(NAME), user);
     }
@@ -133,11 +147,14 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
       tmfReaders++;
       assert.equal(tmf.body.includes(PHONE), clear, `${user} TMF621`);
       assert.equal(tmf.body.includes(NAME), clear, `${user} TMF621 name`);
+      answersChecked++;
+      if (!clear) masked++;
     }
+    report(tc, `pii masking [${ctx.engine}]`, { users: Object.keys(expected).length, answersChecked, maskedAnswers: masked, clearAnswers: answersChecked - masked, tmf621Readers: tmfReaders });
     assert.ok(tmfReaders >= 1);
   });
 
-  it('never writes a clear phone number or name to the logs (searches, errors, steps)', async () => {
+  it('never writes a clear phone number or name to the logs (searches, errors, steps)', async (tc) => {
     logs.length = 0;
     await as('agent', { method: 'POST', url: '/api/v1/tickets', payload: intake({ customer: { msisdn: PHONE, name: NAME } }) });
     await as('agent', { method: 'GET', url: `/api/v1/tickets?q=${PHONE}` });
@@ -148,6 +165,7 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
     await as('agent', { method: 'POST', url: `/api/v1/tickets/${ticketId}/events`, payload: { type: 'noted', text: `customer ${PHONE} called back` } });
     await as(null, { method: 'POST', url: '/api/v1/auth/login', payload: { username: PHONE, password: 'wrong-wrong' } });
     const text = logs.join('');
+    report(tc, `pii logs [${ctx.engine}]`, { logLines: logs.length, logBytes: text.length, clearValuesFound: [PHONE, NAME, PHONE.slice(3)].filter((x) => text.includes(x)).length });
     assert.ok(logs.length >= 8, `logs were captured (${logs.length} lines)`);
     assert.ok(text.includes('139****4321'), 'the masked number shows where the URL had it');
     for (const secret of [PHONE, NAME, PHONE.slice(3)]) assert.ok(!text.includes(secret), `found ${secret} in the logs:\n${text}`);
@@ -155,7 +173,7 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
     assert.equal(redactUrl('/api/v1/users/13812345678'), '/api/v1/users/138****5678');
   });
 
-  it('erases personal data of tickets closed longer ago than the retention, keeping every statistic', async () => {
+  it('erases personal data of tickets closed longer ago than the retention, keeping every statistic', async (tc) => {
     // three tickets closed at intake now, one still open; the retention runs three years and a day later
     const closed: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -190,6 +208,7 @@ eachEngine('personal data: encrypted at rest, blind index, masking per role, log
       assert.equal(r.status, 'closed');
     }
     assert.equal(new Set(rows.map((r) => r.customerKey)).size, 3, 'erased customers cannot be linked to each other');
+    report(tc, `pii retention [${ctx.engine}]`, { closedTickets: closed.length, erased: rows.filter((r) => r.customerMsisdnEnc === ERASED).length, retentionDays: 1095, auditEntries: entries.length });
     const open = await ctx.db.kysely.selectFrom('ticket').select('customerMsisdnEnc').where('id', '=', ticketId).executeTakeFirstOrThrow();
     assert.notEqual(open.customerMsisdnEnc, ERASED, 'open tickets keep their data');
 

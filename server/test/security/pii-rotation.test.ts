@@ -15,6 +15,7 @@ import { keyFilePath, loadKeyRing, readKeyFile } from '../../src/security/key-ri
 import { rotatePiiKeys } from '../../src/security/pii-rotation.ts';
 import { countByKey } from '../../src/security/reencrypt.ts';
 import { ENCRYPTED_TABLES } from '../../src/security/encrypted-columns.ts';
+import { report } from '../reliability/figures.ts';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/netcare.mjs');
 
@@ -44,26 +45,32 @@ eachEngine('personal data: key rotation (netcare pii rotate)', (ctx) => {
     phones.set(r.json().id, msisdn);
     return r.json().id;
   }
+  /** tickets read back and found with their own phone number (counted for the figures) */
+  let readBacks = 0;
   /** every ticket still reads back with its own phone number, through the running server */
   async function everyTicketReadable(): Promise<void> {
     for (const [id, msisdn] of phones) {
       const r = await app.inject({ method: 'GET', url: `/api/v1/tickets/${id}`, headers: auth() });
       assert.equal(r.statusCode, 200, `ticket ${id}: ${r.body}`);
       assert.equal(r.json().customer.msisdn, msisdn);
+      readBacks++;
     }
   }
 
-  it('knows every encrypted column (a new *_enc column must join the registry)', async () => {
+  it('knows every encrypted column (a new *_enc column must join the registry)', async (tc) => {
     const cols = ctx.engine === 'sqlite'
       ? (await sql<{ t: string; c: string }>`select m.name as t, p.name as c from sqlite_master m, pragma_table_info(m.name) p where m.type = 'table'`.execute(ctx.db.kysely)).rows
       : (await sql<{ t: string; c: string }>`select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema()`.execute(ctx.db.kysely)).rows;
     const known = new Set(ENCRYPTED_TABLES.flatMap((e) => e.columns.map((c) => `${e.table}.${c}`)));
     const enc = cols.filter((r) => r.c.endsWith('_enc')).map((r) => `${r.t}.${r.c}`);
+    report(tc, `pii columns [${ctx.engine}]`, { encryptedColumns: enc.length, known: enc.filter((c) => known.has(c)).length });
     assert.ok(enc.length >= 3);
     for (const c of enc) assert.ok(known.has(c), `${c} holds ciphertext but key rotation does not know it (security/encrypted-columns.ts)`);
   });
 
-  it('adds a new current key and re-encrypts every value in batches while the server keeps taking tickets', async () => {
+  it('adds a new current key and re-encrypts every value in batches while the server keeps taking tickets', async (tc) => {
+    const ticketsBefore = phones.size;
+    readBacks = 0;
     const before = await countByKey(ctx.db, ['k1', 'k2']);
     assert.ok(before.k1 >= 60, `values under k1: ${before.k1}`);
     const progress: [number, number][] = [];
@@ -80,6 +87,10 @@ eachEngine('personal data: key rotation (netcare pii rotate)', (ctx) => {
     assert.ok(progress.filter(([d, tot]) => d > 0 && d < tot).length >= 2, `in several batches: ${JSON.stringify(progress)}`);
 
     const after = await countByKey(ctx.db, ['k1', 'k2']);
+    report(tc, `pii rotation [${ctx.engine}]`, {
+      valuesUnderOldKeyBefore: before.k1, valuesUnderOldKeyAfter: after.k1, valuesUnderNewKey: after.k2, batches: progress.filter(([d]) => d > 0).length,
+      ticketsTakenDuringRotation: phones.size - ticketsBefore, ticketReadsDuringRotation: readBacks,
+    });
     assert.equal(after.k1, 0, 'nothing is left under the old key');
     assert.ok(after.k2 > before.k1);
     const file = readKeyFile(keyFilePath(dir));
