@@ -1,7 +1,7 @@
 /**
  * Where intake spends its database time: runs N intakes in-process on a fresh database with
  * demo data and prints the statements with the most total time.
- *   node bin/run-ts.mjs bench/query-profile.ts [--tickets 500] [--concurrency 1] [--pg URL] [--log false]
+ *   node bin/run-ts.mjs bench/query-profile.ts [--tickets 500] [--concurrency 1] [--cells N] [--pg URL] [--log false]
  * `--log false` leaves the statement log off: the CPU time per ticket (cpuMsPerTicket) is then intake alone.
  */
 import { mkdtempSync } from 'node:fs';
@@ -18,6 +18,9 @@ import { actorFor } from '../server/src/auth/authenticate.ts';
 import { createTicket } from '../server/src/tickets/create-ticket.ts';
 import { demoCells } from '../server/src/network/demo.ts';
 import { DEMO_CITIES } from '../server/src/demo/organisation.ts';
+import { benchCells } from './lib/cells.ts';
+import { importCells } from '../server/src/network/import-cells.ts';
+import { systemActor } from '../server/src/access/actor.ts';
 
 const f = flags();
 const n = Number(f.tickets ?? 500);
@@ -39,7 +42,22 @@ const deps = { db, config, clock: systemClock, pii: testPii() };
 await bootstrap(deps, { log: (m) => process.stderr.write(`${m}\n`) });
 const u = await db.kysely.selectFrom('appUser').selectAll().where('username', '=', 'agent').executeTakeFirstOrThrow();
 const actor = await actorFor(db.kysely, { kind: 'user', id: u.id, name: u.username, role: u.role, regionId: u.regionId, departmentId: u.departmentId });
-const cells = demoCells(DEMO_CITIES[0]).map((c) => c.cellId);
+// --cells N: a province network of N cells (bench/lib/cells.ts, complaints spread evenly, hotspots rare);
+// default: the 1,149 demo cells of one city, where nearly every complaint joins a hotspot
+let cells = demoCells(DEMO_CITIES[0]).map((c) => c.cellId);
+if (f.cells) {
+  const generated = benchCells(Number(f.cells)).filter((c) => c.region === actor.regionId);
+  const admin = systemActor('bench');
+  for (const pass of ['cells', 'neighbours'] as const) {
+    for (let i = 0; i < generated.length; i += 20_000) {
+      const rows = generated.slice(i, i + 20_000).map((c) => (pass === 'cells' ? { ...c, neighbours: undefined } : c));
+      const r = await importCells({ deps, actor: admin, address: null }, { rows });
+      if (r.rejected.length) throw new Error(JSON.stringify(r.rejected.slice(0, 3)));
+    }
+  }
+  cells = generated.map((c) => c.cellId);
+  process.stderr.write(`bench cells: ${cells.length} in ${actor.regionId}\n`);
+}
 const CATEGORIES = ['network.call_drop', 'network.slow_data', 'network.weak_indoor_coverage', 'network.no_data', 'network.voice_quality', 'billing.overcharge'];
 recording = true;
 const t0 = performance.now();
@@ -50,7 +68,7 @@ let next = 0;
 await Promise.all(Array.from({ length: concurrency }, async () => {
   for (let i = next++; i < n; i = next++) {
     // the same mix as bench/intake.ts
-    await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `1${String(3000000000 + ((i * 7919) % 999999999)).padStart(10, '0')}` }, category: CATEGORIES[i % CATEGORIES.length], cellId: cells[(i * 31) % cells.length], description: `bench complaint ${i}` }, null);
+    await createTicket(deps, actor, { channel: 'hotline', customer: { msisdn: `1${String(3000000000 + ((i * 7919) % 999999999)).padStart(10, '0')}` }, category: CATEGORIES[i % CATEGORIES.length], cellId: cells[(i * 7919) % cells.length], description: `bench complaint ${i}` }, null);
   }
 }));
 const ms = performance.now() - t0;

@@ -1,3 +1,4 @@
+import { invalidateRegionTree } from '../org/region-tree.ts';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../http/deps.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -20,6 +21,7 @@ export async function bootstrap(deps: Deps, opts: { log: (msg: string) => void }
     await seedOrganisation(db, password, now);
   } else {
     await db.kysely.insertInto('region').values({ id: DEMO_PROVINCE.id, name: DEMO_PROVINCE.name, parentId: null, updatedAt: now }).onConflict((oc) => oc.doNothing()).execute();
+    invalidateRegionTree();
   }
   const hash = await hashPassword(password);
   await db.kysely.transaction().execute(async (trx) => {

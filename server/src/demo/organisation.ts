@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import { hashPassword } from '../auth/password.ts';
 import { departmentsChanged } from '../org/lookups.ts';
+import { invalidateRegionTree } from '../org/region-tree.ts';
 
 /** The demo province: three cities, each with every department kind. */
 export const DEMO_PROVINCE = { id: 'zj', name: '浙江省' };
@@ -51,4 +52,5 @@ export async function seedOrganisation(db: Db, password: string, now: number): P
     }
   });
   departmentsChanged();
+  invalidateRegionTree();
 }

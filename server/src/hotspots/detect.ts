@@ -9,7 +9,7 @@ import { lockGroups, lockNeighbourhood } from './locks.ts';
 import { qualifyingWindows, type Neighbourhood } from './windows.ts';
 import { joinHotspot } from './membership.ts';
 import {
-  addHotspotCells, adjacencyAround, complaintsAt, foldHotspotCells, getHotspot, hotspotsForUpdate, memberIds, membershipOf, nocOf, type Hotspot,
+  addHotspotCells, complaintsAt, neighboursOf, neighboursOfCells, foldHotspotCells, getHotspot, hotspotsForUpdate, memberIds, membershipOf, nocOf, type Hotspot,
 } from './repository.ts';
 
 /** A group whose last complaint is older than this is history (an import): the outbox records it, the NOC's inbox does not get it. */
@@ -38,28 +38,35 @@ export const NOTIFY_RECENT_MS = 24 * 3600_000;
  * Only network complaints with a cell take part: a complaint located by lon/lat or address alone
  * has no N(x), so it neither counts in windows nor joins a group. Cost per ticket follows the
  * complaints in that neighbourhood and time, never the number of stored tickets.
+ *
+ * Returns whether any group changed (this ticket and others may then have been regraded).
  */
-export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: number): Promise<void> {
-  const j = await trx.selectFrom('ticket').select(['id', 'categoryId', 'isNetwork', 'cellId', 'reportedAt', 'regionId']).where('id', '=', ticketId).executeTakeFirst();
-  if (!j || !j.isNetwork || !j.cellId) return;
+export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: number, known?: DetectFacts): Promise<boolean> {
+  const j = known ?? await trx.selectFrom('ticket').select(['id', 'categoryId', 'isNetwork', 'cellId', 'reportedAt', 'regionId']).where('id', '=', ticketId).executeTakeFirst();
+  if (!j || !j.isNetwork || !j.cellId) return false;
   const engine = deps.db.engine;
   const rule = await hotspotRule(trx, deps.db, now);
   const x = j.cellId;
   const t = j.reportedAt;
   const W = rule.windowMs;
 
-  // N(x) and N(y) for every neighbour y: the owners of the windows j is in are at cells of N(x)
-  const neighbours = await adjacencyAround(trx, x);
-  const nx = [x, ...(neighbours.get(x) ?? [])];
+  // the owners of the windows j is in are complaints at cells of N(x), reported in [t, t + W)
+  const neighbours = new Map<string, string[]>([[x, await neighboursOf(trx, x)]]);
+  const nx = [x, ...neighbours.get(x)!];
   await lockNeighbourhood(trx, engine, j.categoryId, nx);
-
-  // every complaint those windows can hold: category c at ∪ N(y), y ∈ N(x), in (t − W, t + W)
-  const area = new Set(nx);
-  for (const y of nx) for (const z of neighbours.get(y) ?? []) area.add(z);
-  const complaints = await complaintsAt(trx, j.categoryId, [...area], t - W, t + W);
-  // the windows j is in: its own and those of complaints at N(x) up to one window later (ties included)
   const inNx = new Set(nx);
-  const owners = complaints.filter((c) => c.reportedAt >= t && inNx.has(c.cellId));
+  const complaints = await complaintsAt(trx, j.categoryId, nx, t - W, t + W);
+  const owners = complaints.filter((c) => c.reportedAt >= t);
+
+  // a window W(o) holds complaints at N(x_o): read the neighbour lists of the owners' cells (only
+  // those: usually j is the only owner and N(x) is known) and the complaints at cells not read yet
+  const ownerCells = [...new Set(owners.map((o) => o.cellId))].filter((c) => c !== x);
+  if (ownerCells.length) {
+    for (const [cell, list] of await neighboursOfCells(trx, ownerCells)) neighbours.set(cell, list);
+    const more = new Set<string>();
+    for (const y of ownerCells) for (const z of neighbours.get(y) ?? []) if (!inNx.has(z)) more.add(z);
+    if (more.size) complaints.push(...await complaintsAt(trx, j.categoryId, [...more], t - W, t + W));
+  }
 
   const sets = new Map<string, Set<string>>();
   const n: Neighbourhood = (cell) => {
@@ -69,7 +76,7 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   };
   // (a window that does not hold j cannot have changed; filtering guards against asymmetric neighbour data)
   const qualifying = qualifyingWindows(owners, complaints, n, rule).filter((w) => w.members.includes(j.id));
-  if (qualifying.length === 0) return;
+  if (qualifying.length === 0) return false;
 
   // when each member joined, in event time: a window exists from its owner's report time
   const joinAt = new Map<number, number>();
@@ -80,7 +87,7 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   const current = await membershipOf(trx, [...joinAt.keys()]);
   const groups = await liveGroups(trx, engine, current.map((c) => c.hotspotId).filter((id): id is number => id != null));
   const fresh = current.filter((c) => c.hotspotId == null || !groups.some((g) => g.id === c.hotspotId));
-  if (fresh.length === 0 && groups.length <= 1) return; // nothing new (detection ran twice for this ticket)
+  if (fresh.length === 0 && groups.length <= 1) return false; // nothing new (detection ran twice for this ticket)
 
   const categories = await categoriesById(trx, now);
   const categoryName = categories.get(j.categoryId)?.nameZh ?? j.categoryId;
@@ -163,7 +170,11 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
       });
     }
   }
+  return true;
 }
+
+/** What detection needs of the new ticket (intake passes the row it has just written instead of a read). */
+export interface DetectFacts { id: number; categoryId: string; isNetwork: number; cellId: string | null; reportedAt: number; regionId: string }
 
 /** The live groups of these ids, oldest first; a merged id (history only) resolves to the group it went into. */
 async function liveGroups(trx: Q, engine: Deps['db']['engine'], ids: number[]): Promise<Hotspot[]> {

@@ -35,29 +35,11 @@ export async function neighboursOfCells(db: Q, cellIds: readonly string[]): Prom
 }
 
 /**
- * The neighbour lists of a cell and of each of its neighbours, in one read (cell → neighbour ids):
- * every N(y) a window touching the cell can need. A join of two primary-key ranges of
- * cell_neighbour (x's neighbours y, then each y's neighbours z); relations are stored both ways.
+ * The neighbours of one cell: one primary-key range of cell_neighbour, remembered per database
+ * (network/neighbour-cache.ts) because every network complaint at the cell asks for them.
  */
-export async function adjacencyAround(db: Q, cellId: string): Promise<Map<string, string[]>> {
-  return neighbourhoods.get(db, cellId, () => readAdjacencyAround(db, cellId));
-}
-
-async function readAdjacencyAround(db: Q, cellId: string): Promise<Map<string, string[]>> {
-  const rows = await db.selectFrom('cellNeighbour as n1')
-    .leftJoin('cellNeighbour as n2', 'n2.cellId', 'n1.neighbourId')
-    .select(['n1.neighbourId as y', 'n2.neighbourId as z'])
-    .where('n1.cellId', '=', cellId)
-    .execute();
-  const out = new Map<string, string[]>();
-  const mine: string[] = [];
-  for (const r of rows) {
-    let list = out.get(r.y);
-    if (!list) { list = []; out.set(r.y, list); mine.push(r.y); }
-    if (r.z != null) list.push(r.z);
-  }
-  out.set(cellId, mine);
-  return out;
+export async function neighboursOf(db: Q, cellId: string): Promise<string[]> {
+  return neighbourhoods.get(db, cellId, async () => (await neighboursOfCells(db, [cellId])).get(cellId) ?? []);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Q } from '../db/types.ts';
 import type { Deps } from '../http/deps.ts';
-import { contributionOf, decodeContribution, diffContributions, encodeContribution, sameContribution } from './contribution.ts';
+import { contributionOf, decodeContribution, diffContributions, encodeContribution, sameContribution, type ClockFacts, type TicketFacts } from './contribution.ts';
 import { applyDelta, isPostgres, shardOf } from './store.ts';
 
 /**
@@ -27,6 +27,18 @@ export const KPI_EVENTS = sql<boolean>`type || '' in ('followed_up', 'withdrawn'
 export async function kpiTicketHook(trx: Q, deps: Pick<Deps, 'config'>, ticketId: number, phase: 'before' | 'after'): Promise<void> {
   if (phase === 'before') return;
   await refreshTicketKpis(trx, deps.config.timeZone, ticketId);
+}
+
+/**
+ * A ticket just inserted (intake, import): its contribution from the row and clocks the caller
+ * has in hand, added to the aggregates without reading anything back — it has no stored
+ * contribution, no follow-up and no department yet (the same result refreshTicketKpis reaches
+ * from the rows; the KPI property test holds both to a recomputation from the raw tables).
+ */
+export async function addNewTicketKpis(trx: Q, timeZone: string, t: TicketFacts, clocks: readonly ClockFacts[]): Promise<void> {
+  const next = contributionOf(t, clocks, [], [], timeZone);
+  await applyDelta(trx, diffContributions(decodeContribution(null), next), shardOf(trx));
+  await trx.insertInto('kpiTicket').values({ ticketId: t.id, facts: encodeContribution(next) }).execute();
 }
 
 /** Recomputes one ticket's contribution and moves the aggregates by the difference. */

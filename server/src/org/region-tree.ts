@@ -1,4 +1,5 @@
 import type { Q } from '../db/types.ts';
+import { ReferenceCache } from '../db/reference-cache.ts';
 
 export interface RegionTree {
   parentOf: Map<string, string | null>;
@@ -6,13 +7,15 @@ export interface RegionTree {
   subtree: Map<string, string[]>;
 }
 
-let cached: { at: number; tree: RegionTree; key: Q } | null = null;
 // Regions change rarely; a short cache keeps sign-in checks to one query while edits show within seconds in every process.
-const TTL_MS = 2000;
+const cache = new ReferenceCache<RegionTree>(2000, 1);
 
-/** The region hierarchy (province → cities), cached briefly per database handle. */
-export async function regionTree(db: Q, now = Date.now()): Promise<RegionTree> {
-  if (cached && cached.key === db && now - cached.at < TTL_MS) return cached.tree;
+/** The region hierarchy (province → cities), cached briefly per database. */
+export async function regionTree(db: Q, _now?: number): Promise<RegionTree> {
+  return cache.get(db, 'tree', () => loadRegionTree(db));
+}
+
+async function loadRegionTree(db: Q): Promise<RegionTree> {
   const rows = await db.selectFrom('region').select(['id', 'parentId']).execute();
   const parentOf = new Map(rows.map((r) => [r.id, r.parentId]));
   const children = new Map<string, string[]>();
@@ -24,14 +27,12 @@ export async function regionTree(db: Q, now = Date.now()): Promise<RegionTree> {
     return [id, ...(children.get(id) ?? []).flatMap((c) => collect(c, seen))];
   };
   for (const r of rows) subtree.set(r.id, collect(r.id));
-  const tree = { parentOf, subtree };
-  cached = { at: now, tree, key: db };
-  return tree;
+  return { parentOf, subtree };
 }
 
 /** Forget the cache (after a region changes in this process). */
 export function invalidateRegionTree(): void {
-  cached = null;
+  cache.clear();
 }
 
 /** The city a region belongs to (itself when it is a city); null for the province root. */

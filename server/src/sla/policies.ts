@@ -1,4 +1,5 @@
 import type { Q } from '../db/types.ts';
+import { ReferenceCache } from '../db/reference-cache.ts';
 import { compileCalendar, ROUND_THE_CLOCK, ROUND_THE_CLOCK_ID, type WorkingCalendar } from '../clocks/calendar.ts';
 import type { CalendarDefinition } from '../clocks/calendar.ts';
 import type { ClockName, Grade, SlaPolicy } from '../clocks/plan-clock.ts';
@@ -9,13 +10,15 @@ export interface SlaSettings {
   calendars: Map<string, WorkingCalendar>;
 }
 
-let cache: { at: number; key: Q; settings: SlaSettings } | null = null;
-// Re-read at most every 2 s: intake plans clocks on every ticket, policies change rarely.
-const TTL_MS = 2000;
+// Re-read at most every 2 s (so another process's edit shows soon): intake plans clocks on every ticket, policies change rarely.
+const cache = new ReferenceCache<SlaSettings>(2000, 1);
 
 /** Loads policies and compiles calendars once, reusing them (compiled calendars cache their working days). */
 export async function slaSettings(db: Q, now = Date.now()): Promise<SlaSettings> {
-  if (cache && cache.key === db && now - cache.at < TTL_MS) return cache.settings;
+  return cache.get(db, 'sla', () => loadSlaSettings(db));
+}
+
+async function loadSlaSettings(db: Q): Promise<SlaSettings> {
   const [pRows, cRows] = await Promise.all([
     db.selectFrom('slaPolicy').selectAll().execute(),
     db.selectFrom('calendar').selectAll().execute(),
@@ -25,10 +28,8 @@ export async function slaSettings(db: Q, now = Date.now()): Promise<SlaSettings>
   const policies: SlaPolicy[] = pRows.map((p) => ({
     id: p.id, category: p.categoryId, grade: p.grade as Grade, clock: p.clock as ClockName, durationMs: p.durationMs, calendarId: p.calendarId,
   }));
-  const settings = { policies, calendars };
-  cache = { at: now, key: db, settings };
-  return settings;
+  return { policies, calendars };
 }
 
 /** Forget the cache after a policy or calendar changed in this process. */
-export function invalidateSla(): void { cache = null; }
+export function invalidateSla(): void { cache.clear(); }

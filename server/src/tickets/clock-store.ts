@@ -26,8 +26,11 @@ export function planFor(sla: SlaSettings, input: { clock: ClockName; categoryId:
 }
 
 /** Starts a clock (round = the ticket's round). */
-export async function startClock(trx: Q, sla: SlaSettings, t: { id: number; categoryId: string; grade: string; round: number; commitmentHours: number | null }, clock: ClockName, startedAt: number): Promise<void> {
-  const p = planFor(sla, { clock, categoryId: t.categoryId, grade: t.grade as Grade, startedAt, commitmentHours: t.commitmentHours });
+export async function startClock(
+  trx: Q, sla: SlaSettings, t: { id: number; categoryId: string; grade: string; round: number; commitmentHours: number | null }, clock: ClockName, startedAt: number,
+  planned?: ReturnType<typeof planFor>,
+): Promise<void> {
+  const p = planned ?? planFor(sla, { clock, categoryId: t.categoryId, grade: t.grade as Grade, startedAt, commitmentHours: t.commitmentHours });
   const row = {
     ticketId: t.id, clock, round: t.round, calendarId: p.calendarId, durationMs: p.durationMs, startedAt,
     warnAt: p.warnAt, dueAt: p.dueAt, provinceAt: p.provinceAt,
@@ -76,6 +79,11 @@ export const NO_DUE = 253402300799000;
 /** The ticket's queue fields from its running clocks: nearest due time (NO_DUE when none) and the worst state. */
 export async function clockSummary(trx: Q, ticketId: number, now: number): Promise<{ nextDueAt: number; clockState: string }> {
   const running = await trx.selectFrom('ticketClock').select(['dueAt', 'warnAt', 'warnedAt', 'breachedAt']).where('ticketId', '=', ticketId).where('stoppedAt', 'is', null).execute();
+  return summarise(running, now);
+}
+
+/** The queue's view of running clocks (clockSummary without the read: intake knows its one clock). */
+export function summarise(running: readonly { dueAt: number; warnAt: number; warnedAt: number | null; breachedAt: number | null }[], now: number): { nextDueAt: number; clockState: string } {
   let nextDueAt = NO_DUE;
   let state = 'ok';
   for (const c of running) {

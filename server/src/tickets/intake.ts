@@ -7,15 +7,16 @@ import { dayKey, parseIso } from '../shared/time.ts';
 import { normaliseMsisdn } from '../pii/phone.ts';
 import { categoriesById } from './categories.ts';
 import { slaSettings } from '../sla/policies.ts';
-import { startClock, clockSummary } from './clock-store.ts';
+import { planFor, startClock, summarise } from './clock-store.ts';
 import { appendEvent } from './events.ts';
 import { addOutbox } from '../outbox/outbox.ts';
 import { isRepeat, laterNonRepeats } from './repeats.ts';
 import { gradeProposal } from './grade-proposal.ts';
 import { changeTicket } from './change.ts';
 import { updateTicket, type Ticket } from './repository.ts';
-import { kpiTicketHook } from '../kpis/hooks.ts';
+import { addNewTicketKpis } from '../kpis/hooks.ts';
 import { detectHotspots } from '../hotspots/detect.ts';
+import { regionTree } from '../org/region-tree.ts';
 
 export interface IntakeInput {
   channel: string;
@@ -73,9 +74,9 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
     lat ??= cell.lat;
   }
   if (!regionId) throw errors.validation('give region (the city), or a cellId to take it from', { field: 'region' });
-  const region = await trx.selectFrom('region').select(['id', 'parentId']).where('id', '=', regionId).executeTakeFirst();
-  if (!region) throw errors.validation(`unknown region ${regionId}`, { region: regionId });
-  if (!region.parentId) throw errors.validation(`region ${regionId} is the province; give the city`, { region: regionId });
+  const parentId = (await regionTree(trx)).parentOf.get(regionId);
+  if (parentId === undefined) throw errors.validation(`unknown region ${regionId}`, { region: regionId });
+  if (!parentId) throw errors.validation(`region ${regionId} is the province; give the city`, { region: regionId });
   if (!regionInScope(actor, regionId)) throw errors.forbidden(`region ${regionId} is outside your scope`, { region: regionId });
   if (category.isNetwork && !network) throw errors.validation('network is required for a network complaint (or give a cellId)', { field: 'network' });
   if (category.isNetwork && !input.cellId && lon == null && !input.address) {
@@ -85,7 +86,11 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
   const customerKey = deps.pii.blindIndex(msisdn);
   const repeat = await isRepeat(trx, customerKey, category.id, reportedAt, null);
   const proposal = gradeProposal({ vip: !!input.customer.vip, repeat, channel: input.channel, hotspot: false });
-  const inserted = await trx.insertInto('ticket').values({
+  // the commitment clock is planned first, so the ticket row carries its queue position from the start
+  const sla = await slaSettings(trx, now);
+  const commitment = planFor(sla, { clock: 'commitment', categoryId: category.id, grade: 'ordinary', startedAt: reportedAt, commitmentHours: input.commitmentHours ?? null });
+  const summary = summarise([{ ...commitment, warnedAt: null, breachedAt: null }], now);
+  const row = await trx.insertInto('ticket').values({
     externalId: input.externalId ?? null,
     channel: input.channel,
     customerKey,
@@ -100,17 +105,14 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
     status: 'new', grade: 'ordinary', gradeProposal: proposal ? JSON.stringify(proposal) : null,
     isRepeat: repeat ? 1 : 0, hotspotId: null, nocDepartmentId: null, assigneeDepartmentId: null, prevDepartmentId: null,
     commitmentHours: input.commitmentHours ?? null, resolution: null, resolvedAtIntake: 0,
-    nextDueAt: null, clockState: 'ok', round: 1, version: 1,
+    nextDueAt: summary.nextDueAt, clockState: summary.clockState, round: 1, version: 1,
     createdBy: actor.name, createdAt: now, updatedAt: now, closedAt: null,
-  }).returning('id').executeTakeFirstOrThrow();
-  const id = inserted.id;
+  }).returningAll().executeTakeFirstOrThrow();
+  const id = row.id;
 
   await appendEvent(trx, { ticketId: id, type: 'created', at: reportedAt, actor, data: { channel: input.channel, category: category.id, ...(repeat ? { repeat: true } : {}) } }, now);
-  const sla = await slaSettings(trx, now);
-  await startClock(trx, sla, { id, categoryId: category.id, grade: 'ordinary', round: 1, commitmentHours: input.commitmentHours ?? null }, 'commitment', reportedAt);
-  const summary = await clockSummary(trx, id, now);
-  await trx.updateTable('ticket').set(summary).where('id', '=', id).execute();
-  await kpiTicketHook(trx, deps, id, 'after');
+  await startClock(trx, sla, { id, categoryId: category.id, grade: 'ordinary', round: 1, commitmentHours: input.commitmentHours ?? null }, 'commitment', reportedAt, commitment);
+  await addNewTicketKpis(trx, deps.config.timeZone, row, [{ clock: 'commitment', startedAt: reportedAt, stoppedAt: null, breachedAt: null }]);
 
   // a late-arriving earlier ticket makes later ones repeats (DESIGN §11: order independence)
   for (const laterId of await laterNonRepeats(trx, customerKey, category.id, reportedAt, id)) {
@@ -122,7 +124,8 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
     });
   }
 
-  if (!opts.deferHotspots) await detectHotspots(trx, deps, id, now);
+  const regraded = !opts.deferHotspots && await detectHotspots(trx, deps, id, now, row);
   await addOutbox(trx, { topic: 'ticket.created', ticketId: id, payload: { ticketId: id }, at: now });
-  return trx.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  // the row as inserted is current unless a hotspot changed it (later repeats change other tickets)
+  return regraded ? trx.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirstOrThrow() : row;
 }
