@@ -3,9 +3,11 @@ import type { Actor } from '../access/actor.ts';
 import { errors } from '../errors.ts';
 import type { Q } from '../db/types.ts';
 import type { ClockName } from '../clocks/plan-clock.ts';
+import type { Selectable } from 'kysely';
+import type { TicketClockRow } from './tables.ts';
 import { slaSettings } from '../sla/policies.ts';
 import { checkStep, RESOLUTIONS, type StepType } from './workflow.ts';
-import { clockSummary, retimeClocks, startClock, stopClock } from './clock-store.ts';
+import { clockSummary, retimeClocks, startClock, stopRunningClock, summarise } from './clock-store.ts';
 import { appendEvent } from './events.ts';
 import { departmentOfKind, provinceOf } from '../org/lookups.ts';
 import { addOutbox } from '../outbox/outbox.ts';
@@ -77,8 +79,20 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
     const data: Record<string, unknown> = {};
     let from: string | null = t.assigneeDepartmentId;
     let to: string | null = null;
-    const stop = (clock: ClockName) => stopClock(trx, t.id, t.round, clock, at);
-    const start = (clock: ClockName, tk: Ticket = t) => startClock(trx, sla, tk, clock, at);
+    // the running clocks, read once: each stop and the queue summary below use them instead of a read apiece
+    const running = new Map<string, Selectable<TicketClockRow>>();
+    for (const c of await trx.selectFrom('ticketClock').selectAll().where('ticketId', '=', t.id).where('stoppedAt', 'is', null).execute()) running.set(`${c.clock}/${c.round}`, c);
+    let retimed = false;
+    const stop = async (clock: ClockName) => {
+      const c = running.get(`${clock}/${t.round}`);
+      if (!c) return null;
+      running.delete(`${clock}/${t.round}`);
+      return stopRunningClock(trx, c, at);
+    };
+    const start = async (clock: ClockName, tk: Ticket = t) => {
+      const c = await startClock(trx, sla, tk, clock, at);
+      if (c) running.set(`${c.clock}/${c.round}`, c);
+    };
     const copy = <K extends keyof StepInput>(...keys: K[]) => { for (const k of keys) if (s[k] !== undefined) data[k] = s[k]; };
     copy('text', 'kind', 'reason', 'resolution', 'grade', 'to', 'networkIssueId', 'responded', 'score', 'comment');
 
@@ -119,6 +133,7 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
           t = { ...t, grade: s.grade! };
           set.grade = s.grade;
           await retimeClocks(trx, sla, t);
+          retimed = true;
         }
         Object.assign(set, { status: 'in_progress' });
         to = t.assigneeDepartmentId;
@@ -208,7 +223,7 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
         // a reopened ticket counts as a repeat (DESIGN §3 step 7) and starts a new round of clocks
         Object.assign(set, { round: t.round + 1, isRepeat: 1, status: 'new', closedAt: null, resolution: null, resolvedAtIntake: 0, assigneeDepartmentId: null, nocDepartmentId: null });
         t = { ...t, round: t.round + 1 };
-        await startClock(trx, sla, { ...t, commitmentHours: null }, 'commitment', at);
+        await start('commitment', { ...t, commitmentHours: null });
         from = null;
         break;
       }
@@ -218,7 +233,7 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
     }
 
     const eventId = await appendEvent(trx, { ticketId: t.id, type: s.type, at, actor, fromDepartmentId: from, toDepartmentId: to, data }, now);
-    const summary = await clockSummary(trx, t.id, now);
+    const summary = retimed ? await clockSummary(trx, t.id, now) : summarise([...running.values()], now);
     t = await updateTicket(trx, t, { ...set, ...summary }, now);
     if (!opts.history) await addOutbox(trx, { topic: `ticket.${s.type}`, ticketId: t.id, payload: { ticketId: t.id, eventId, type: s.type }, at: now });
     return { ticket: t, eventId };

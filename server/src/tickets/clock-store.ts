@@ -29,15 +29,17 @@ export function planFor(sla: SlaSettings, input: { clock: ClockName; categoryId:
 export async function startClock(
   trx: Q, sla: SlaSettings, t: { id: number; categoryId: string; grade: string; round: number; commitmentHours: number | null }, clock: ClockName, startedAt: number,
   planned?: ReturnType<typeof planFor>,
-): Promise<void> {
+): Promise<Selectable<TicketClockRow> | null> {
   const p = planned ?? planFor(sla, { clock, categoryId: t.categoryId, grade: t.grade as Grade, startedAt, commitmentHours: t.commitmentHours });
   const row = {
     ticketId: t.id, clock, round: t.round, calendarId: p.calendarId, durationMs: p.durationMs, startedAt,
     warnAt: p.warnAt, dueAt: p.dueAt, provinceAt: p.provinceAt,
     stoppedAt: null, warnedAt: null, breachedAt: null, provinceEscalatedAt: null,
   };
-  await trx.insertInto('ticketClock').values({ ...row, nextFireAt: nextFire(row) })
-    .onConflict((oc) => oc.columns(['ticketId', 'clock', 'round']).doNothing()).execute();
+  // the row as stored, or null when this round's clock existed already (then nothing changed)
+  const inserted = await trx.insertInto('ticketClock').values({ ...row, nextFireAt: nextFire(row) })
+    .onConflict((oc) => oc.columns(['ticketId', 'clock', 'round']).doNothing()).returningAll().executeTakeFirst();
+  return inserted ?? null;
 }
 
 /**
@@ -49,6 +51,11 @@ export async function stopClock(trx: Q, ticketId: number, round: number, clock: 
   const c = await trx.selectFrom('ticketClock').selectAll().where('ticketId', '=', ticketId).where('clock', '=', clock).where('round', '=', round)
     .where('stoppedAt', 'is', null).executeTakeFirst();
   if (!c) return null;
+  return stopRunningClock(trx, c, at);
+}
+
+/** Stops a clock the caller has read as running (see stopClock). */
+export async function stopRunningClock(trx: Q, c: Selectable<TicketClockRow>, at: number): Promise<Selectable<TicketClockRow>> {
   const stoppedAt = Math.max(at, c.startedAt);
   const breachedAt = c.breachedAt ?? (stoppedAt > c.dueAt ? c.dueAt : null);
   await trx.updateTable('ticketClock').set({ stoppedAt, breachedAt, nextFireAt: null }).where('id', '=', c.id).execute();

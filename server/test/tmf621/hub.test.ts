@@ -12,8 +12,12 @@ import { apiKey, BASE, listener, specValidators, ttBody, withKey, type Received 
 
 const { check } = specValidators();
 
-/** Backoff on the test clock (advanced by hand), no jitter, no idle waits: delivery tests take milliseconds. */
-const FAST: Partial<DeliveryOptions> = { baseBackoffMs: 1000, maxBackoffMs: 60_000, jitter: 0, timeoutMs: 2000, idleMs: 0 };
+/**
+ * Backoff on the test clock (advanced by hand), no jitter, no idle waits: delivery tests take milliseconds.
+ * A generous send timeout: on a loaded machine the loopback listener can take seconds to answer,
+ * and a send that timed out backs off past the end of drain().
+ */
+const FAST: Partial<DeliveryOptions> = { baseBackoffMs: 1000, maxBackoffMs: 60_000, jitter: 0, timeoutMs: 15_000, idleMs: 0 };
 
 /** Runs delivery passes until one does nothing. */
 async function drain(deps: Deps, opts: Partial<DeliveryOptions> = FAST): Promise<void> {
