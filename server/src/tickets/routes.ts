@@ -7,7 +7,7 @@ import { errors } from '../errors.ts';
 import { IntakeBody, EventBody, ListQuery } from './schemas.ts';
 import { createTicket } from './create-ticket.ts';
 import { applyStep, parseIfMatch } from './apply-event.ts';
-import { getInScope } from './repository.ts';
+import { getInScope, type Ticket } from './repository.ts';
 import { presentClock, presentEvent, presentTicket } from './present.ts';
 import { listTickets } from './list.ts';
 import { knownIssuesFor, constructionCheck } from './known-issues.ts';
@@ -20,9 +20,10 @@ const READERS = ['agent', 'noc', 'handler', 'expert', 'supervisor', 'admin', 'au
 export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
   const tz = deps.config.timeZone;
 
-  const full = async (actor: ReturnType<typeof actorOf>, id: number) => {
+  /** a ticket with its clocks and history as the caller may see it; `known`: a row just written by this caller (in scope by construction) */
+  const full = async (actor: ReturnType<typeof actorOf>, id: number, known?: Ticket) => {
     const k = deps.db.kysely;
-    const t = await getInScope(k, deps.db.engine, actor, id);
+    const t = known ?? await getInScope(k, deps.db.engine, actor, id);
     const [events, clocks] = await Promise.all([
       k.selectFrom('ticketEvent').selectAll().where('ticketId', '=', id).orderBy('id').execute(),
       k.selectFrom('ticketClock').selectAll().where('ticketId', '=', id).orderBy('id').execute(),
@@ -46,7 +47,7 @@ export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
       const actor = actorOf(req);
       const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
       const { ticket, replayed } = await createTicket(deps, actor, req.body as any, key);
-      const body = await full(actor, ticket.id);
+      const body = await full(actor, ticket.id, replayed ? undefined : ticket);
       const known = await knownIssuesFor(deps, actor, ticket);
       reply.header('etag', `"${ticket.version}"`).header('location', `/api/v1/tickets/${ticket.id}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
