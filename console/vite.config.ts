@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { pagePreloads, precompress } from './build-plugins.ts';
 
 /** The API server the dev server forwards to: `npm start` listens on 3000 unless told otherwise. */
 const apiTarget = process.env.NETCARE_API_URL ?? 'http://127.0.0.1:3000';
@@ -12,12 +13,14 @@ const proxy = Object.fromEntries(
  * The console bundle. Paths are relative to this file, so the build works from any working
  * directory (`npm run build` at the root, or `serve` rebuilding a stale bundle).
  */
+const outDir = fileURLToPath(new URL('./dist', import.meta.url));
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [react()],
+  plugins: [react(), pagePreloads(fileURLToPath(new URL('./src', import.meta.url))), precompress()],
   build: {
-    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    outDir,
     emptyOutDir: true,
     // antd itself is one chunk of about 1 MB before gzip; pages load lazily on top of it.
     chunkSizeWarningLimit: 1500,

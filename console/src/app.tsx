@@ -1,69 +1,64 @@
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Suspense, type ComponentType, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppLayout, PageLoading } from './layout/app-layout';
 import { HomeRedirect, RequireArea, RequireSession } from './components/guards';
 import type { Area } from './types';
+import { pageAt, type PageKey } from './page-routes';
+import { lazyPage, type LazyPage } from './lazy-page';
 
 // Every page is its own chunk: the login page does not carry the admin tables, and so on.
+// The modules are those of PAGE_MODULES (checked by a console unit test).
 const PAGES = {
-  login: () => import('./pages/login/login-page'),
-  intake: () => import('./pages/intake/intake-page'),
-  queue: () => import('./pages/queue/queue-page'),
-  tickets: () => import('./pages/tickets/tickets-page'),
-  ticket: () => import('./pages/tickets/ticket-page'),
-  hotspots: () => import('./pages/hotspots/hotspots-page'),
-  problems: () => import('./pages/problems/problems-page'),
-  kpis: () => import('./pages/kpis/kpis-page'),
-  regions: () => import('./pages/admin/regions-page'),
-  departments: () => import('./pages/admin/departments-page'),
-  users: () => import('./pages/admin/users-page'),
-  apiKeys: () => import('./pages/admin/api-keys-page'),
-  audit: () => import('./pages/audit/audit-page'),
-  overdue: () => import('./pages/overdue/overdue-page'),
-  notifications: () => import('./pages/notifications/notifications-page'),
-  sla: () => import('./pages/admin/sla/sla-policies-page'),
-  calendars: () => import('./pages/admin/calendars/calendars-page'),
-  imports: () => import('./pages/admin/imports/imports-page'),
-  notFound: () => import('./pages/errors/not-found-page'),
-} satisfies Record<string, () => Promise<{ default: ComponentType }>>;
+  login: lazyPage(() => import('./pages/login/login-page')),
+  intake: lazyPage(() => import('./pages/intake/intake-page')),
+  queue: lazyPage(() => import('./pages/queue/queue-page')),
+  tickets: lazyPage(() => import('./pages/tickets/tickets-page')),
+  ticket: lazyPage(() => import('./pages/tickets/ticket-page')),
+  hotspots: lazyPage(() => import('./pages/hotspots/hotspots-page')),
+  problems: lazyPage(() => import('./pages/problems/problems-page')),
+  kpis: lazyPage(() => import('./pages/kpis/kpis-page')),
+  regions: lazyPage(() => import('./pages/admin/regions-page')),
+  departments: lazyPage(() => import('./pages/admin/departments-page')),
+  users: lazyPage(() => import('./pages/admin/users-page')),
+  apiKeys: lazyPage(() => import('./pages/admin/api-keys-page')),
+  audit: lazyPage(() => import('./pages/audit/audit-page')),
+  overdue: lazyPage(() => import('./pages/overdue/overdue-page')),
+  notifications: lazyPage(() => import('./pages/notifications/notifications-page')),
+  sla: lazyPage(() => import('./pages/admin/sla/sla-policies-page')),
+  calendars: lazyPage(() => import('./pages/admin/calendars/calendars-page')),
+  imports: lazyPage(() => import('./pages/admin/imports/imports-page')),
+  notFound: lazyPage(() => import('./pages/errors/not-found-page')),
+} satisfies Record<PageKey, LazyPage>;
 
-const LoginPage = lazy(PAGES.login);
-const IntakePage = lazy(PAGES.intake);
-const QueuePage = lazy(PAGES.queue);
-const TicketsPage = lazy(PAGES.tickets);
-const TicketPage = lazy(PAGES.ticket);
-const HotspotsPage = lazy(PAGES.hotspots);
-const ProblemsPage = lazy(PAGES.problems);
-const KpisPage = lazy(PAGES.kpis);
-const RegionsPage = lazy(PAGES.regions);
-const DepartmentsPage = lazy(PAGES.departments);
-const UsersPage = lazy(PAGES.users);
-const ApiKeysPage = lazy(PAGES.apiKeys);
-const AuditPage = lazy(PAGES.audit);
-const OverduePage = lazy(PAGES.overdue);
-const NotificationsPage = lazy(PAGES.notifications);
-const SlaPoliciesPage = lazy(PAGES.sla);
-const CalendarsPage = lazy(PAGES.calendars);
-const ImportsPage = lazy(PAGES.imports);
-const NotFoundPage = lazy(PAGES.notFound);
-
-/** The chunk of the page at `pathname` (null for the home redirect and unknown paths). */
-const CHUNK_OF: [RegExp, keyof typeof PAGES][] = [
-  [/^\/login$/, 'login'], [/^\/intake$/, 'intake'], [/^\/queue$/, 'queue'], [/^\/tickets$/, 'tickets'], [/^\/tickets\/[^/]+$/, 'ticket'],
-  [/^\/overdue$/, 'overdue'], [/^\/notifications$/, 'notifications'], [/^\/hotspots$/, 'hotspots'], [/^\/problems$/, 'problems'],
-  [/^\/kpis$/, 'kpis'], [/^\/admin\/regions$/, 'regions'], [/^\/admin\/departments$/, 'departments'], [/^\/admin\/users$/, 'users'],
-  [/^\/admin\/api-keys$/, 'apiKeys'], [/^\/admin\/sla$/, 'sla'], [/^\/admin\/calendars$/, 'calendars'], [/^\/admin\/imports$/, 'imports'],
-  [/^\/audit$/, 'audit'],
-];
+const LoginPage = PAGES.login.Page;
+const IntakePage = PAGES.intake.Page;
+const QueuePage = PAGES.queue.Page;
+const TicketsPage = PAGES.tickets.Page;
+const TicketPage = PAGES.ticket.Page;
+const HotspotsPage = PAGES.hotspots.Page;
+const ProblemsPage = PAGES.problems.Page;
+const KpisPage = PAGES.kpis.Page;
+const RegionsPage = PAGES.regions.Page;
+const DepartmentsPage = PAGES.departments.Page;
+const UsersPage = PAGES.users.Page;
+const ApiKeysPage = PAGES.apiKeys.Page;
+const AuditPage = PAGES.audit.Page;
+const OverduePage = PAGES.overdue.Page;
+const NotificationsPage = PAGES.notifications.Page;
+const SlaPoliciesPage = PAGES.sla.Page;
+const CalendarsPage = PAGES.calendars.Page;
+const ImportsPage = PAGES.imports.Page;
+const NotFoundPage = PAGES.notFound.Page;
 
 /**
  * Starts loading the chunk of the page the browser opened, at once: otherwise it would start
  * only after `GET /auth/me` answered and the session guard let the route render, one round trip
- * and one script parse later. `lazy` then finds the module already loading (the same promise).
+ * and one script parse later. The route then finds the module loading or loaded (`lazy-page.ts`).
+ * The server has usually named the chunk in index.html already (`page-routes.ts`).
  */
 export function preloadPage(pathname: string): void {
-  const hit = CHUNK_OF.find(([re]) => re.test(pathname));
-  if (hit) void PAGES[hit[1]]().catch(() => {}); // a failure shows when the route renders
+  const page = pageAt(pathname);
+  if (page) PAGES[page].load().catch(() => {}); // a failure shows when the route renders
 }
 
 /** A page that needs the ability for `area`. */

@@ -5,7 +5,7 @@ import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { LanguageProvider, useLang } from './i18n';
-import { SessionProvider } from './session';
+import { preloadSession, SessionProvider } from './session';
 import { AppRoutes, preloadPage } from './app';
 
 /** antd follows the chosen language: its own texts (pagination, date pickers, empty lists). */
@@ -24,6 +24,7 @@ function Root() {
   );
 }
 
+preloadSession();
 preloadPage(window.location.pathname);
 
 const container = document.getElementById('root');

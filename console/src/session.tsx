@@ -35,14 +35,29 @@ function prefetchReferenceData(me: Me): void {
   loadDepartments(me.user.username).catch(() => {});
 }
 
+// `GET /auth/me` asked for before React's first render (main.tsx), taken by the first `reload`.
+let early: Promise<Me> | null = null;
+
+/**
+ * Asks the server who is signed in at once, while the browser still parses the page's chunks,
+ * rather than from an effect after the first render; the reference data follow as soon as it
+ * answers. The session provider's first load takes this answer.
+ */
+export function preloadSession(): void {
+  early = loadMe();
+  early.then(prefetchReferenceData, () => {}); // a failure shows through the provider's load
+}
+
 /** Loads `GET /auth/me` on start and tracks sign-in, sign-out and expired sessions. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   const reload = useCallback(async () => {
+    const pending = early;
+    early = null;
     try {
-      const me = await loadMe();
-      prefetchReferenceData(me);
+      const me = await (pending ?? loadMe());
+      if (!pending) prefetchReferenceData(me);
       setState({ status: 'signed-in', me });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setState({ status: 'anonymous' });

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import fastifyStatic from '@fastify/static';
 import type { Deps } from './http/deps.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { frameworkErrors, installErrorHandler, noRouteBody } from './http/error-handler.ts';
@@ -27,6 +24,7 @@ import { slaRoutes } from './sla/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { tmf621Routes } from './tmf621/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { serveConsole } from './console-serve.ts';
 import { NO_LIMITS, type SecuritySettings } from './security/settings.ts';
 import { installSecurityHeaders } from './security/headers.ts';
 import { installRateLimits } from './security/rate-limit.ts';
@@ -115,26 +113,4 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   if (opts.console !== false) await serveConsole(app);
   else app.setNotFoundHandler((req, reply) => reply.status(404).send(noRouteBody(req.method, req.url)));
   return app;
-}
-
-/** Serves the built console at `/`, with index.html for client-side routes. */
-async function serveConsole(app: FastifyInstance): Promise<void> {
-  const root = resolve(import.meta.dirname, '../../console/dist');
-  if (!existsSync(resolve(root, 'index.html'))) {
-    app.get('/', async (_req, reply) => reply.type('text/html').send('<!doctype html><p>netcare console is not built: run <code>npm run build</code>.</p>'));
-    app.setNotFoundHandler((req, reply) => reply.status(404).send(noRouteBody(req.method, req.url)));
-    return;
-  }
-  // hashed assets cache for a long time; index.html never, so a new build is picked up at once
-  await app.register(fastifyStatic, {
-    root, prefix: '/', wildcard: true, index: false,
-    setHeaders: (res, path) => res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
-  });
-  app.get('/', (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    const apiLike = /^\/(api|tmf-api|docs|healthz|metrics)(\/|$)/.test(path);
-    if (req.method === 'GET' && !apiLike && !/\.[a-z0-9]+$/i.test(path)) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    return reply.status(404).send(noRouteBody(req.method, path));
-  });
 }

@@ -1,10 +1,10 @@
 import { useEffect, useRef, type CSSProperties } from 'react';
-import { echarts, type ChartOption } from './echarts';
+import { echarts, type ChartOption, type ECharts } from './echarts';
 
 /** One ECharts chart that follows its container's size and the given option. */
 export function Chart({ option, style, testId }: { option: ChartOption; style?: CSSProperties; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
 
   useEffect(() => {
     if (!ref.current) return;

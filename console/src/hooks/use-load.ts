@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -10,6 +10,10 @@ export interface Loaded<T> {
 /**
  * Runs `load` on mount and whenever `deps` change or `reload` is called; keeps the last data
  * while reloading. An answer that arrives after a newer load started is dropped.
+ *
+ * The request leaves from a layout effect: in the commit that first shows the page, before the
+ * browser lays out and paints it, rather than after (a passive effect), which on a busy machine
+ * is a good part of the page's load time.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
@@ -17,7 +21,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const [error, setError] = useState<unknown>(undefined);
   const [generation, setGeneration] = useState(0);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
     setLoading(true);
     load().then(

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, type Page, type Query } from '../../api';
 import type { Ticket } from '../../types';
 
@@ -39,7 +39,8 @@ export function useTicketList(query: Query, opts: { all?: boolean; maxPages?: nu
   const [generation, setGeneration] = useState(0);
   const current = useRef(0);
 
-  useEffect(() => {
+  // a layout effect, so the request leaves before the page is painted (see useLoad)
+  useLayoutEffect(() => {
     const run = ++current.current;
     if (answered.current === key) setRefreshing(true);
     else setLoading(true);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { Button, Card, DatePicker, Flex, Form, Input, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
@@ -50,7 +50,7 @@ export default function AuditPage() {
   const [filters, setFilters] = useState<Filters>({});
   const [items, setItems] = useState<AuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoading] = useState(true); // the first load starts at once: no empty table first
   const [error, setError] = useState<unknown>(undefined);
 
   const load = useCallback(async (f: Filters, after: string | null) => {
@@ -67,8 +67,8 @@ export default function AuditPage() {
     }
   }, []);
 
-  useEffect(() => {
-    void load(filters, null);
+  useLayoutEffect(() => {
+    void load(filters, null); // before the first paint (see useLoad)
   }, [filters, load]);
 
   const columns: TableColumnsType<AuditEntry> = [

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { echarts } from '../../charts/echarts';
+import { echarts, type ECharts } from '../../charts/echarts';
 import { LineChart, ScatterChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
@@ -34,7 +34,7 @@ interface CellMapProps {
 export function CellMap({ cells, hotspots, selectedHotspot, selectedCell, onCell, onHotspot }: CellMapProps) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
   const handlers = useRef({ onCell, onHotspot });
   handlers.current = { onCell, onHotspot };
 

@@ -14,8 +14,11 @@ import { testId } from '../../components/test-id';
 import { CATEGORY_TREE, categoryPath } from '../../components/tickets/categories';
 import { TicketTable } from '../../components/tickets/ticket-table';
 import { useTicketList } from '../../components/tickets/ticket-list';
-import { CellMap } from './cell-map';
+import { lazyChart } from '../../charts/lazy-chart';
 import type { Hotspot, HotspotRule, MapAnswer, MapCell } from './hotspot-types';
+
+// the map comes with ECharts after the hotspot list (charts/lazy-chart.tsx)
+const CellMap = lazyChart(() => import('./cell-map').then((m) => m.CellMap), () => 520);
 
 const WINDOWS = [
   { key: '6h', hours: 6 }, { key: '24h', hours: 24 }, { key: '3d', hours: 72 }, { key: '7d', hours: 168 }, { key: '31d', hours: 744 },

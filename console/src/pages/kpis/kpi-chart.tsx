@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { MarkLineComponent } from 'echarts/components';
-import { echarts, type ChartOption } from '../../charts/echarts';
+import { echarts, type ChartOption, type ECharts } from '../../charts/echarts';
 
 // the dashboard draws targets as mark lines: the one part it needs beyond the shared set
 echarts.use([MarkLineComponent]);
@@ -14,7 +14,7 @@ export interface ChartClick { name: string; seriesName?: string; dataIndex: numb
  */
 export function KpiChart({ option, height = 300, onClick, testId }: { option: ChartOption; height?: number; onClick?: (c: ChartClick) => void; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
   const click = useRef(onClick);
   click.current = onClick;
 

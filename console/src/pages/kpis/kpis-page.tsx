@@ -13,7 +13,10 @@ import { useLoad } from '../../hooks/use-load';
 import { CLOCKS, downloads, FRACTIONS, KPI_NAMES, kpiApi, type KpiFilters, type KpiGroup, type KpiName, type Scorecard } from './kpi-api';
 import { addMonths, formatHours, formatKpi, meets, targetFor } from './kpi-format';
 import { backlogOption, compareOption, ratesOption, volumeOption } from './kpi-charts';
-import { KpiChart } from './kpi-chart';
+import { lazyChart } from '../../charts/lazy-chart';
+
+// the charts come with ECharts after the figures (charts/lazy-chart.tsx)
+const KpiChart = lazyChart(() => import('./kpi-chart').then((m) => m.KpiChart), (p) => p.height ?? 300);
 
 const NETWORKS = ['LTE', 'NR', 'GSM', 'WCDMA'] as const;
 interface HandlingRow { clock: (typeof CLOCKS)[number]; median: number | null; p90: number | null }

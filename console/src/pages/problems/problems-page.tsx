@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, Descriptions, Drawer, Empty, Flex, Input, Select, Space, Spin, Table, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
 import { CheckCircleOutlined, EditOutlined, FireOutlined, LinkOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -35,7 +35,7 @@ export default function ProblemsPage() {
   const openId = params.get('id') ? Number(params.get('id')) : null;
   const [items, setItems] = useState<Problem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoading] = useState(true); // the first load starts at once: no empty table first
   const [error, setError] = useState<unknown>(undefined);
   const [search, setSearch] = useState(filters.q);
   const [creating, setCreating] = useState(false);
@@ -60,7 +60,7 @@ export default function ProblemsPage() {
       setLoading(false);
     }
   }, [filters.status, filters.region, filters.q]);
-  useEffect(() => { void load(null); }, [load]);
+  useLayoutEffect(() => { void load(null); }, [load]); // before the first paint (see useLoad)
 
   const columns: TableColumnsType<Problem> = [
     { title: t('problems.id'), dataIndex: 'id', width: 80, render: (id: number) => <Link to={`?${withId(params, id)}`} data-testid={`problem-link-${id}`}>#{id}</Link> },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Button, Card, Col, Descriptions, Empty, Flex, Result, Row, Skeleton, Tag, Typography } from 'antd';
 import { FireOutlined, ReloadOutlined, StarFilled } from '@ant-design/icons';
@@ -62,7 +62,7 @@ export default function TicketPage() {
       live = false;
     };
   }, [id]);
-  useEffect(() => load(), [load]);
+  useLayoutEffect(() => load(), [load]); // before the first paint (see useLoad)
 
   const notFound = error instanceof ApiError && (error.status === 404 || error.status === 400);
   if (notFound) {
