@@ -14,7 +14,7 @@ export interface SlaSettings {
 const cache = new ReferenceCache<SlaSettings>(2000, 1);
 
 /** Loads policies and compiles calendars once, reusing them (compiled calendars cache their working days). */
-export async function slaSettings(db: Q, now = Date.now()): Promise<SlaSettings> {
+export async function slaSettings(db: Q, _now?: number): Promise<SlaSettings> {
   return cache.get(db, 'sla', () => loadSlaSettings(db));
 }
 
