@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { flags, login, startServerProcess } from './lib/server.ts';
-import { BENCH_PII_ENV, NETWORK_CATEGORIES, percentile, round, say } from './lib/seed.ts';
+import { BENCH_SERVER_ENV, NETWORK_CATEGORIES, percentile, round, say } from './lib/seed.ts';
 
 const f = flags();
 const duration = Number(f.duration ?? 30);
@@ -49,7 +49,7 @@ async function sample(pid: number, during: Promise<unknown>): Promise<{ p50: num
 say(`memory: server on ${databaseUrl ?? 'a fresh demo database'}…\n`);
 const server = await startServerProcess({
   databaseUrl, port,
-  env: { NETCARE_BUILD_CONSOLE: '0', ...(databaseUrl ? { NETCARE_DEMO: '0', ...BENCH_PII_ENV } : {}) },
+  env: databaseUrl ? BENCH_SERVER_ENV : { NETCARE_BUILD_CONSOLE: '0' },
 });
 const pid = server.proc.pid!;
 try {

@@ -24,8 +24,9 @@ import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { flags, startServerProcess, login } from './lib/server.ts';
-import { BENCH_PII_ENV, NOW, TZ, openBenchDb, percentile, round, say, seedBench } from './lib/seed.ts';
+import { BENCH_SERVER_ENV, NOW, TZ, openBenchDb, percentile, round, say, seedBench } from './lib/seed.ts';
 import { loadConfig } from '../server/src/config.ts';
+import { migrate } from '../server/src/db/migrate.ts';
 import { ManualClock } from '../server/src/shared/clock.ts';
 import { testPii } from '../server/src/pii/pii.ts';
 import { listTickets, type ListFilters } from '../server/src/tickets/list.ts';
@@ -55,6 +56,9 @@ class Capture implements KyselyPlugin {
 
 const h = await openBenchDb({ sqlite: f.sqlite, pg: f.pg, pgDb: f['pg-db'] });
 const seeded = await seedBench(h, { tickets: TICKETS, aggregates: false });
+// a kept database gets the migrations written since it was seeded (indexes), as the server would apply them
+const applied = await migrate(h.db);
+if (applied.length) say(`migrations applied: ${applied.join(', ')}\n`);
 const capture = new Capture();
 const config = { ...loadConfig({ NETCARE_DATA_DIR: tmpdir(), NETCARE_DATABASE_URL: h.url }), timeZone: TZ };
 const deps = { db: { ...h.db, kysely: h.db.kysely.withPlugin(capture) }, config, clock: new ManualClock(NOW), pii: testPii() } as any;
@@ -123,7 +127,7 @@ if (HTTP) {
   // the real server, in its own process, on the same database (migrations run at its start)
   await h.close();
   say('starting the server on the seeded database…\n');
-  const server = await startServerProcess({ databaseUrl: h.url, port: 3950 + Math.floor(Math.random() * 40), env: { NETCARE_DEMO: '0', ...BENCH_PII_ENV } });
+  const server = await startServerProcess({ databaseUrl: h.url, port: 3950 + Math.floor(Math.random() * 40), env: BENCH_SERVER_ENV });
   try {
     const tokens = new Map<string, string>();
     for (const u of urls) {

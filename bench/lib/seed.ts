@@ -11,7 +11,9 @@
  * aggregates are then built with rebuildKpis (the live hook's own code) unless `aggregates: false`.
  *
  * Phone numbers are really encrypted with the key ring of `BENCH_PII_ENV`, so a server started
- * with that environment presents the seeded tickets. Randomness is deterministic: runs compare.
+ * with that environment presents the seeded tickets; `BENCH_SERVER_ENV` also keeps the server's
+ * background work off the seeded history (no retention erasure of tickets closed three years
+ * before the real today; the clocks carry no pending timer work). Randomness is deterministic: runs compare.
  * A database that finished seeding carries a `bench_seed` row; a kept database (`--sqlite FILE`,
  * `--pg-db NAME`) with that row is reused without seeding.
  */
@@ -49,6 +51,8 @@ const NO_DUE = 253402300799000;
 
 /** The environment under which a server decrypts the seeded phone numbers: testPii()'s fixed keys. */
 export const BENCH_PII_ENV = { NETCARE_PII_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}`, NETCARE_PII_INDEX_KEY: Buffer.alloc(32, 9).toString('base64') };
+/** The environment of a server benchmarked on a seeded database: its keys, no demo data, no retention run, no console build. */
+export const BENCH_SERVER_ENV = { ...BENCH_PII_ENV, NETCARE_DEMO: '0', NETCARE_RETENTION_DAYS: 'off', NETCARE_BUILD_CONSOLE: '0' };
 
 export const say = (s: string) => process.stderr.write(s);
 export const percentile = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); const h = (s.length - 1) * p; const lo = Math.floor(h); return s[lo] + (h - lo) * ((s[lo + 1] ?? s[lo]) - s[lo]); };
@@ -191,8 +195,9 @@ function generate(id: number, reportedAt: number, total: number, openShare: numb
       if (due <= NOW) clockState = 'breached';
       else if (clockState === 'ok' && start + 0.8 * dur <= NOW) clockState = 'warned';
     }
-    b.clocks.push([id, name, 1, '24x7', dur, start, start + 0.8 * dur, due, start + 1.5 * dur, stopped, stopped == null && start + 0.8 * dur <= NOW ? start + 0.8 * dur : null, breached,
-      stopped == null ? (breached != null ? start + 1.5 * dur : due) : null]);
+    // next_fire_at null: no pending work for the clock timer (bench/timer.ts measures it), which
+    // would otherwise fire months of escalations the moment a server starts on this data
+    b.clocks.push([id, name, 1, '24x7', dur, start, start + 0.8 * dur, due, start + 1.5 * dur, stopped, stopped == null && start + 0.8 * dur <= NOW ? start + 0.8 * dur : null, breached, null]);
     return stopped;
   };
   if (atIntake) {
@@ -336,6 +341,8 @@ export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: b
   if (h.seeded) {
     if (h.seeded.tickets !== o.tickets) throw new Error(`the kept database holds ${h.seeded.tickets} tickets, not ${o.tickets}`);
     say(`${h.engine}: reusing the seeded database (${h.seeded.tickets.toLocaleString('en')} tickets)\n`);
+    // databases seeded before the clocks were written without timer work
+    await sql`update ticket_clock set next_fire_at = null where next_fire_at is not null`.execute(h.db.kysely);
     if (!aggregates || h.seeded.aggregates) return { tickets: o.tickets, loadSeconds: 0, rebuildSeconds: 0, reused: true };
     // seeded without aggregates: build them now
     const rebuildSeconds = await aggregate(h, o.tickets);
