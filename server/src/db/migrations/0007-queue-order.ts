@@ -2,21 +2,20 @@ import type { Migration } from './helpers.ts';
 import { index } from './helpers.ts';
 
 /**
- * Queue order at scale (issue 8, bench/queue.ts). A queue asks for several statuses at once (the
- * NOC's incoming queue: dispatched and in progress; a city's open tickets: every open status) in
- * nearest-due order. On the (…, status, next_due_at, id) indexes of 0003 that is one range per
- * status, merged by sorting the whole queue on every page. Without status in the key the index
- * is already in queue order and the page stops after 50 rows, whatever the queue's length:
- * - a department's queue: only tickets with a department (dispatched, in progress) have
- *   `assignee_department_id`, so the status filter drops nothing on the way;
- * - a region's open tickets: a closed ticket's `next_due_at` is NO_DUE, so closed tickets sort
- *   after every open one of the region and are never read for an open queue.
- * The 0003 indexes stay: single-status lists by region (the agent's queues) read them exactly.
+ * A department's queue in due order (issue 8, bench/queue.ts; figures in BENCHMARKS.md). The
+ * NOC's incoming queue asks for two statuses (dispatched, in progress) and a department's whole
+ * queue for every open one; on the (assignee_department_id, status, next_due_at, id) index of 0003
+ * that is one range per status, so every page sorted the whole queue first. Without status in the
+ * key the index is in queue order and a page stops after its 50 rows, however long the queue:
+ * only tickets held by a department (dispatched, in progress) have `assignee_department_id`, so
+ * the status filter drops next to nothing on the way.
+ * A city's open tickets (the supervisor's list) get no (region_id, next_due_at, id) twin: open
+ * tickets without a running clock sort among the region's closed ones (both at NO_DUE) there, and
+ * the last pages read every closed ticket of the city (bench/queue.ts showed it).
  */
 export const queueOrder: Migration = {
   name: '0007-queue-order',
   async up(db) {
     await index(db, 'ticket', ['assignee_department_id', 'next_due_at', 'id']);
-    await index(db, 'ticket', ['region_id', 'next_due_at', 'id']);
   },
 };
