@@ -6,6 +6,7 @@
  *   node bin/run-ts.mjs bench/queue.ts [--tickets 1000000] [--requests 200]
  *     [--sqlite FILE | --pg postgres://… [--pg-db NAME]]   kept database (bench/seed.ts), else a fresh one
  *     [--no-http]      only the in-process measurement
+ *     [--shapes 0,1,2] only those queue shapes (index into SHAPES)
  *
  * Seeds with bench/lib/seed.ts (no KPI aggregates needed), then for each queue shape (the console's
  * queue tabs: handler, NOC incoming, a department's whole open queue, a city supervisor's open
@@ -37,6 +38,8 @@ const f = flags();
 const TICKETS = Number(f.tickets ?? 1_000_000);
 const REQUESTS = Number(f.requests ?? 200);
 const HTTP = f['no-http'] !== 'true';
+/** `--shapes 0,1,2`: only those queue shapes (the supervisor's sorts its whole city on PostgreSQL: slow to page through at 10M) */
+const ONLY = f.shapes ? f.shapes.split(',').map(Number) : null;
 
 /** The console's queue tabs (console/src/pages/queue/queue-page.tsx), as the demo users of Hangzhou. */
 const user = (name: string, role: Actor['role'], departmentId: string | null): Actor => ({ kind: 'user', id: 0, name, role, regionId: 'hz', departmentId, isProvince: false, regionSubtreeIds: ['hz'] });
@@ -96,7 +99,7 @@ async function explain(): Promise<{ plan: string[]; fullScan: boolean; sort: boo
 
 const results: Record<string, unknown> = {};
 const urls: { shape: string; page: string; username: string; path: string }[] = [];
-for (const s of SHAPES) {
+for (const s of SHAPES.filter((_, i) => !ONLY || ONLY.includes(i))) {
   const { cursor, queueLength } = await deepCursor(s);
   for (const [pageName, pageCursor] of [['first', undefined], ['deep', cursor]] as const) {
     if (pageName === 'deep' && !pageCursor) continue;
