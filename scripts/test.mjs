@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, then every suite (server on SQLite and, when NETCARE_TEST_PG_URL is set,
-// PostgreSQL; console unit tests; browser tests in Debian's Chromium), then one line
+// PostgreSQL; console unit tests; quick benchmarks; browser tests in Debian's Chromium), then one line
 // "N passed, N failed" summing all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -59,6 +59,8 @@ if (want('server')) {
   runNodeTests('server tests', findTests(join(root, 'server/test'), '.test.ts'));
 }
 if (want('console')) runNodeTests('console unit tests', findTests(join(root, 'console/test'), '.test.ts'));
+// the scale benchmarks at tiny scale (bench/quick.ts): fail only on 10× the targets of issue 8
+if (want('bench')) runNodeTests('quick benchmarks', [join(root, 'bench/quick.ts')], {}, 1);
 if (want('browser')) {
   if (existsSync('/usr/bin/chromium')) {
     // the browser tests drive the built console

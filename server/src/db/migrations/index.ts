@@ -5,6 +5,7 @@ import { tickets } from './0003-tickets.ts';
 import { hotspots } from './0004-hotspots.ts';
 import { kpis } from './0005-kpis.ts';
 import { hub } from './0006-hub.ts';
+import { queueOrder } from './0007-queue-order.ts';
 
 /** Every migration in order. Append only: a released migration is never edited. */
-export const migrations: Migration[] = [organisation, network, tickets, hotspots, kpis, hub];
+export const migrations: Migration[] = [organisation, network, tickets, hotspots, kpis, hub, queueOrder];
