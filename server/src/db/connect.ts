@@ -19,6 +19,8 @@ export interface Db {
    */
   write<T>(fn: (q: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PostgreSQL: the address it was opened with (migrations open a connection of their own without the query timeout) */
+  url?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 /** Opens `sqlite:PATH` (WAL, synchronous=FULL, foreign keys on) or `postgres://…`. */
-export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEvent) => void } = {}): Db {
+export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEvent) => void; queryTimeoutMs?: number } = {}): Db {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -96,7 +98,7 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: 2000,
       // a lost database must not hang requests (issue 9: answer 503 fast)
-      query_timeout: 30000,
+      query_timeout: opts.queryTimeoutMs ?? 30000,
     });
     pool.on('error', () => { /* idle client lost; the pool replaces it on next use */ });
     // A client that loses its connection while checked out (the database stopped mid-transaction)
@@ -104,7 +106,7 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
     // The failed query still rejects, and the pool drops the broken client when it is released.
     pool.on('connect', (client) => { client.on('error', () => {}); });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()], log: opts.log });
-    return { kysely, engine: 'postgres', write: (fn) => kysely.transaction().execute(fn), close: () => kysely.destroy() };
+    return { kysely, engine: 'postgres', url, write: (fn) => kysely.transaction().execute(fn), close: () => kysely.destroy() };
   }
   throw new Error(`NETCARE_DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:…`);
 }

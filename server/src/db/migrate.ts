@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './connect.ts';
+import { openDb, type Db } from './connect.ts';
 import { migrations } from './migrations/index.ts';
 
 /**
@@ -7,6 +7,12 @@ import { migrations } from './migrations/index.ts';
  * On PostgreSQL an advisory lock keeps two starting processes from migrating at once.
  */
 export async function migrate(db: Db, log: (msg: string) => void = () => {}): Promise<string[]> {
+  // On PostgreSQL a migration may build an index over millions of rows for minutes: it runs on a
+  // connection of its own without the 30 s query timeout that keeps requests from hanging.
+  if (db.engine === 'postgres' && db.url) {
+    const own = openDb(db.url, { poolSize: 1, queryTimeoutMs: 0 });
+    try { return await migrate({ ...own, url: undefined }, log); } finally { await own.close(); }
+  }
   const k = db.kysely;
   await k.schema.createTable('schema_migration').ifNotExists()
     .addColumn('name', 'varchar(128)', (c) => c.primaryKey())
