@@ -89,13 +89,18 @@ interface TicketTableProps {
   testId: string;
   empty?: ReactNode;
   footer?: ReactNode;
+  /**
+   * Rows per page: the table renders one page of `items` (all of them still count in the
+   * footer). Without it every row renders, for lists the server already pages.
+   */
+  pageSize?: number;
 }
 
 /**
  * Tickets as a table: the id links to the ticket page. Widths are fixed and rows keep their
  * height, so a refresh does not move the page.
  */
-export function TicketTable({ items, columns, loading, actions, actionsWidth = 150, testId: tid, empty, footer }: TicketTableProps) {
+export function TicketTable({ items, columns, loading, actions, actionsWidth = 150, testId: tid, empty, footer, pageSize }: TicketTableProps) {
   const t = useT();
   const regions = useRegions();
   const departments = useDepartments();
@@ -155,7 +160,7 @@ export function TicketTable({ items, columns, loading, actions, actionsWidth = 1
       columns={shown}
       dataSource={items}
       loading={loading}
-      pagination={false}
+      pagination={pageSize ? { pageSize, showSizeChanger: false, hideOnSinglePage: true, size: 'small', showLessItems: true } : false}
       tableLayout="fixed"
       scroll={{ x: minWidth }}
       locale={empty ? { emptyText: empty } : undefined}
