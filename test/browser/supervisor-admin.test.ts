@@ -31,8 +31,19 @@ test('a supervisor reassigns a ticket from maintenance to optimisation, with the
   const sup = await h.signIn('supervisor');
   await withScreenshots('reassign', [sup], async () => {
     const { page } = sup;
-    // the team load names the department holding it, and leads to its open tickets
     await page.getByTestId('nav-queue').click();
+    // the queue renders one page of 50 rows, nearest due time first; its count and the clock
+    // counts cover every open ticket
+    const queue = page.getByTestId('queue-table');
+    await queue.locator('.ant-table-row').first().waitFor();
+    const total = Number(/\d+/.exec(await page.getByTestId('queue-count').innerText())?.[0]);
+    assert.ok(total > 50, `the demo data fills more than one page of the queue (${total})`);
+    assert.equal(await queue.locator('.ant-table-row').count(), 50);
+    const clocks = await Promise.all(['ok', 'warned', 'breached'].map(async (l) => Number(await page.getByTestId(`count-${l}-value`).innerText())));
+    assert.equal(clocks.reduce((a, b) => a + b, 0), total);
+    const first = await h.api('supervisor', 'GET', '/api/v1/tickets?status=open&limit=1');
+    assert.equal(await queue.locator('.ant-table-row').first().getAttribute('data-testid'), `ticket-row-${first.items[0].id}`);
+    // the team load names the department holding it, and leads to its open tickets
     await page.getByTestId('department-load').getByTestId('load-link-hz-maintenance').click();
     await page.waitForURL((u) => u.pathname === '/tickets' && u.searchParams.get('department') === 'hz-maintenance');
     await page.getByTestId('tickets-table').getByTestId(`ticket-row-${t.id}`).waitFor();

@@ -1,11 +1,12 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { Button, Checkbox, Dropdown, Flex, Table, Tag, Tooltip, Typography, theme, type TableColumnsType } from 'antd';
+import { Button, Checkbox, Dropdown, Flex, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { FireOutlined, SettingOutlined, StarFilled } from '@ant-design/icons';
 import { useT, type MessageKey } from '../../i18n';
 import { formatTime } from '../../format';
 import { regionName, useRegions } from '../../reference-data';
 import type { Ticket } from '../../types';
+import { DropdownPanel } from '../dropdown-panel';
 import { testId } from '../test-id';
 import { DueCell, GradeTag, StatusTag } from './tags';
 import { categoryPath } from './categories';
@@ -53,14 +54,13 @@ export function useColumnChoice(storageKey: string, defaults: readonly TicketCol
 export function ColumnChooser({ value, onChange, testIdPrefix = 'columns' }: { value: TicketColumn[]; onChange: (c: TicketColumn[]) => void; testIdPrefix?: string }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const { token } = theme.useToken();
   return (
     <Dropdown
       open={open}
       onOpenChange={setOpen}
       trigger={['click']}
       popupRender={() => (
-        <div style={{ background: token.colorBgElevated, padding: 12, borderRadius: token.borderRadiusLG, boxShadow: token.boxShadowSecondary }} data-testid={`${testIdPrefix}-menu`}>
+        <DropdownPanel padding={12} testId={`${testIdPrefix}-menu`}>
           <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 8 }}>{t('tickets.columnsHint')}</Typography.Text>
           <Checkbox.Group value={value} onChange={(v) => onChange(['id', ...(v as TicketColumn[]).filter((c) => c !== 'id')])}>
             <Flex vertical gap={4}>
@@ -71,7 +71,7 @@ export function ColumnChooser({ value, onChange, testIdPrefix = 'columns' }: { v
               ))}
             </Flex>
           </Checkbox.Group>
-        </div>
+        </DropdownPanel>
       )}
     >
       <Button icon={<SettingOutlined />} data-testid={`${testIdPrefix}-button`}>{t('tickets.columns')}</Button>
@@ -89,13 +89,18 @@ interface TicketTableProps {
   testId: string;
   empty?: ReactNode;
   footer?: ReactNode;
+  /**
+   * Rows per page: the table renders one page of `items` (all of them still count in the
+   * footer). Without it every row renders, for lists the server already pages.
+   */
+  pageSize?: number;
 }
 
 /**
  * Tickets as a table: the id links to the ticket page. Widths are fixed and rows keep their
  * height, so a refresh does not move the page.
  */
-export function TicketTable({ items, columns, loading, actions, actionsWidth = 150, testId: tid, empty, footer }: TicketTableProps) {
+export function TicketTable({ items, columns, loading, actions, actionsWidth = 150, testId: tid, empty, footer, pageSize }: TicketTableProps) {
   const t = useT();
   const regions = useRegions();
   const departments = useDepartments();
@@ -155,7 +160,7 @@ export function TicketTable({ items, columns, loading, actions, actionsWidth = 1
       columns={shown}
       dataSource={items}
       loading={loading}
-      pagination={false}
+      pagination={pageSize ? { pageSize, showSizeChanger: false, hideOnSinglePage: true, size: 'small', showLessItems: true } : false}
       tableLayout="fixed"
       scroll={{ x: minWidth }}
       locale={empty ? { emptyText: empty } : undefined}

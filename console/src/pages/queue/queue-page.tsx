@@ -24,6 +24,9 @@ interface QueueTab {
   columns: TicketColumn[];
 }
 
+/** Rows on one page of a queue: a queue holds up to 1000 open tickets, each row with its step buttons. */
+const QUEUE_PAGE_SIZE = 50;
+
 const WORK_COLUMNS: TicketColumn[] = ['id', 'due', 'status', 'grade', 'category', 'customer', 'place'];
 
 /**
@@ -110,7 +113,9 @@ export default function QueuePage() {
       <LoadError error={list.error} onRetry={list.reload} testId="queue-load-error" />
       <Card styles={{ body: { padding: 0 } }}>
         <TicketTable
+          key={`${tab.key}.${level ?? ''}`} // another tab or clock state starts at its first page
           items={shown}
+          pageSize={QUEUE_PAGE_SIZE}
           columns={columns}
           loading={list.loading}
           testId="queue-table"

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Button, Dropdown, Empty, Flex, Form, Input, Typography, theme } from 'antd';
+import { Button, Dropdown, Empty, Flex, Form, Input, Typography } from 'antd';
 import { DeleteOutlined, DownOutlined, FilterOutlined, SaveOutlined } from '@ant-design/icons';
 import { useT } from '../../i18n';
+import { DropdownPanel } from '../../components/dropdown-panel';
 import { FormModal } from '../../components/form-modal';
 import { rules } from '../../components/rules';
 
@@ -48,7 +49,6 @@ function store(username: string, list: SavedFilter[]): void {
  */
 export function SavedFilters({ username, current, onApply }: { username: string; current: string; onApply: (query: string) => void }) {
   const t = useT();
-  const { token } = theme.useToken();
   const [list, setList] = useState<SavedFilter[]>(() => loadSavedFilters(username));
   const [open, setOpen] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -65,7 +65,7 @@ export function SavedFilters({ username, current, onApply }: { username: string;
         onOpenChange={setOpen}
         trigger={['click']}
         popupRender={() => (
-          <div style={{ background: token.colorBgElevated, padding: 8, borderRadius: token.borderRadiusLG, boxShadow: token.boxShadowSecondary, minWidth: 260 }} data-testid="saved-filters-menu">
+          <DropdownPanel minWidth={260} testId="saved-filters-menu">
             {list.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('savedFilters.none')} style={{ margin: '8px 0' }} />
             ) : (
@@ -112,7 +112,7 @@ export function SavedFilters({ username, current, onApply }: { username: string;
             >
               {t('savedFilters.save')}
             </Button>
-          </div>
+          </DropdownPanel>
         )}
       >
         <Button icon={<FilterOutlined />} data-testid="saved-filters-button">
