@@ -37,7 +37,7 @@ const PG_DB = opt('pg-db', '');
 // the intake child without the hook: resolve kpis/hooks.ts to a module whose hook does nothing
 if (flag('no-kpi-hook')) {
   const loader = `export async function resolve(spec, ctx, next) {
-    if (/\\/kpis\\/hooks\\.ts$/.test(spec)) return { url: 'data:text/javascript,export async function kpiTicketHook() {}', shortCircuit: true };
+    if (/\\/kpis\\/hooks\\.ts$/.test(spec)) return { url: 'data:text/javascript,export async function kpiTicketHook() {} export async function addNewTicketKpis() {} export async function refreshTicketKpis() {}', shortCircuit: true };
     return next(spec, ctx);
   }`;
   register(`data:text/javascript,${encodeURIComponent(loader)}`);
