@@ -56,9 +56,13 @@ const NotFoundPage = PAGES.notFound.Page;
  * and one script parse later. The route then finds the module loading or loaded (`lazy-page.ts`).
  * The server has usually named the chunk in index.html already (`page-routes.ts`).
  */
-export function preloadPage(pathname: string): void {
+export function preloadPage(pathname: string): Promise<void> {
   const page = pageAt(pathname);
-  if (page) PAGES[page].load().catch(() => {}); // a failure shows when the route renders
+  if (!page) return Promise.resolve();
+  return PAGES[page].load().then(
+    () => {},
+    () => {}, // a failure shows when the route renders
+  );
 }
 
 /** A page that needs the ability for `area`. */

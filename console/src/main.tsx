@@ -24,15 +24,25 @@ function Root() {
   );
 }
 
+/** How long the first render waits for the opened page's chunk at most (a slow network shows the spinner). */
+const PAGE_WAIT_MS = 1500;
+
 preloadSession();
-preloadPage(window.location.pathname);
+const page = preloadPage(window.location.pathname);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html lacks <div id="root">');
-createRoot(container).render(
-  <StrictMode>
-    <LanguageProvider>
-      <Root />
-    </LanguageProvider>
-  </StrictMode>,
+const root = createRoot(container);
+// The first render waits for the page's chunk (already named in index.html, so usually loaded):
+// rendered before it, the route suspends, and React 19 then holds the page back for up to 300 ms
+// after its fallback showed, although the chunk arrives a few milliseconds later. `GET /auth/me`
+// is already on its way meanwhile.
+void Promise.race([page, new Promise((r) => setTimeout(r, PAGE_WAIT_MS))]).then(() =>
+  root.render(
+    <StrictMode>
+      <LanguageProvider>
+        <Root />
+      </LanguageProvider>
+    </StrictMode>,
+  ),
 );

@@ -13,6 +13,9 @@ import { departmentName, useDepartments } from '../../components/tickets/departm
 
 type Level = 'breached' | 'warned';
 
+/** Rows on one page of the list, as in the queue: each row carries its step buttons. */
+const OVERDUE_PAGE_SIZE = 50;
+
 /**
  * The supervisor's overdue and warned lists (`GET /api/v1/tickets?clock=breached|warned`, DESIGN
  * §5: a breached ticket escalates and shows here), nearest due time first, by department.
@@ -100,7 +103,9 @@ export default function OverduePage() {
       <LoadError error={list.error} onRetry={list.reload} testId="overdue-load-error" />
       <Card styles={{ body: { padding: 0 } }}>
         <TicketTable
+          key={`${level}.${department}`} // another tab or department starts at its first page
           items={shown}
+          pageSize={OVERDUE_PAGE_SIZE}
           columns={columns}
           loading={list.loading}
           testId="overdue-table"
