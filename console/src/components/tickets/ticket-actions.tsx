@@ -58,6 +58,9 @@ export function TicketActions({ ticket, onDone, onStale, size = 'middle', compac
   const me = useMe();
   const [open, setOpen] = useState<StepType | null>(null);
   const [preset, setPreset] = useState<StepValues | undefined>(undefined);
+  // the form mounts on the first step taken, and then stays for its closing animation: a queue
+  // page shows up to 50 rows, and 50 closed forms (antd Form, Modal) cost as much as the table
+  const [used, setUsed] = useState(false);
   const steps = availableSteps(ticket, { role: me.user.role, departmentId: me.user.departmentId });
   if (steps.length === 0) return null;
 
@@ -65,6 +68,7 @@ export function TicketActions({ ticket, onDone, onStale, size = 'middle', compac
   const start = (type: StepType, values?: StepValues) => {
     setPreset(values);
     setOpen(type);
+    setUsed(true);
   };
   const label = (s: StepType) => (s === 'triaged' && ticket.status !== 'dispatched' ? t('step.triaged.again') : t(`step.${s}` as MessageKey));
   const secondary = steps.filter((s) => s !== primary);
@@ -75,7 +79,7 @@ export function TicketActions({ ticket, onDone, onStale, size = 'middle', compac
     onClick: ({ key }) => start(key as StepType),
   };
 
-  const modal = (
+  const modal = used && (
     <StepModal
       ticket={ticket}
       type={open}
