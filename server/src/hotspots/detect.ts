@@ -23,8 +23,9 @@ export const NOTIFY_RECENT_MS = 24 * 3600_000;
  * own W(j), and W(i) of every complaint i of category c at a cell of N(x) with t ≤ t_i < t + 60 min
  * (relations are symmetric, so x ∈ N(x_i) and j ∈ W(i)). No other window changes. Those windows
  * are recomputed in full from the ticket index (cell_id, category_id, reported_at): the complaints
- * of category c in (t − 60 min, t + 60 min) at the cells of N(y) for every y in N(x) (which holds
- * N(x_i) of every owner i) — one read of the neighbour table and one of the ticket index.
+ * of category c in (t − 60 min, t + 60 min) at the cells of N(x), which gives the owners i, then
+ * at the cells of N(x_i) for the owners' cells not read yet (usually there are none: j is the only
+ * owner) — N(x) from the neighbour cache, one or two reads of the ticket index.
  * Every qualifying one of them holds j, so they and j form one chain: their members and the
  * groups they already belong to become one group, under the oldest group's id (the lowest id:
  * ids are handed out in the order groups open), and the others are marked `merged` into it.
