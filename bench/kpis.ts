@@ -47,7 +47,7 @@ const { migrate } = await import('../server/src/db/migrate.ts');
 const { loadConfig } = await import('../server/src/config.ts');
 const { systemClock, ManualClock } = await import('../server/src/shared/clock.ts');
 const { testPii } = await import('../server/src/pii/pii.ts');
-const { BENCH_PASSWORD, CITIES, NETWORK_CATEGORIES, NOW, TZ, openBenchDb, percentile, pick, round, say, seedBench, seedProvince } = await import('./lib/seed.ts');
+const { BENCH_PASSWORD, CITIES, NETWORK_CATEGORIES, NOW, TZ, openBenchDb, percentile, pick, round, say, seedBench, seedProvince, timeRuns } = await import('./lib/seed.ts');
 
 // ---------------------------------------------------------------- intake (child process)
 
@@ -117,17 +117,8 @@ async function main(): Promise<void> {
   const queries: Record<string, unknown> = {};
   for (const [name, q] of shapes) {
     for (let i = 0; i < 3; i++) await kpiReport(deps, province, q);
-    const ms: number[] = [];
-    const cpu: number[] = [];
-    let groups = 0;
-    for (let i = 0; i < QUERIES; i++) {
-      const t = performance.now();
-      const c = process.cpuUsage();
-      groups = (await kpiReport(deps, province, q)).groups.length;
-      ms.push(performance.now() - t);
-      const used = process.cpuUsage(c);
-      cpu.push((used.user + used.system) / 1000);
-    }
+    const { ms, cpu, last } = await timeRuns(QUERIES, () => kpiReport(deps, province, q));
+    const groups = last.groups.length;
     // SQLite runs inside this process: its CPU time is the query's work whatever else loads the machine
     queries[name] = { p50: round(percentile(ms, 0.5)), p99: round(percentile(ms, 0.99)), max: round(Math.max(...ms)), cpuP50: round(percentile(cpu, 0.5)), cpuP99: round(percentile(cpu, 0.99)), groups };
     say(`${name}: p50 ${round(percentile(ms, 0.5))} ms, p99 ${round(percentile(ms, 0.99))} ms, process CPU p50 ${round(percentile(cpu, 0.5))} ms (${groups} groups)\n`);

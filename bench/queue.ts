@@ -25,7 +25,7 @@ import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { flags, startServerProcess, login } from './lib/server.ts';
-import { BENCH_SERVER_ENV, NOW, TZ, openBenchDb, percentile, round, say, seedBench } from './lib/seed.ts';
+import { BENCH_SERVER_ENV, NOW, TZ, openBenchDb, percentile, round, say, seedBench, timeRuns } from './lib/seed.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { migrate } from '../server/src/db/migrate.ts';
 import { ManualClock } from '../server/src/shared/clock.ts';
@@ -107,17 +107,8 @@ for (const s of SHAPES.filter((_, i) => !ONLY || ONLY.includes(i))) {
     if (pageName === 'deep' && !pageCursor) continue;
     const q = { ...s.query, limit: 50, ...(pageCursor ? { cursor: pageCursor } : {}) } as ListFilters;
     for (let i = 0; i < 5; i++) await listTickets(deps, s.actor, q);
-    const ms: number[] = [];
-    const cpu: number[] = [];
-    let items = 0;
-    for (let i = 0; i < REQUESTS; i++) {
-      const t = performance.now();
-      const c = process.cpuUsage();
-      items = (await listTickets(deps, s.actor, q)).items.length;
-      ms.push(performance.now() - t);
-      const used = process.cpuUsage(c);
-      cpu.push((used.user + used.system) / 1000);
-    }
+    const { ms, cpu, last } = await timeRuns(REQUESTS, () => listTickets(deps, s.actor, q));
+    const items = last.items.length;
     const plan = await explain();
     const key = `${s.name} — ${pageName} page`;
     results[key] = { queueLength, items, inProcess: { p50: round(percentile(ms, 0.5)), p99: round(percentile(ms, 0.99)), cpuP50: round(percentile(cpu, 0.5)), cpuP99: round(percentile(cpu, 0.99)) }, plan };

@@ -56,6 +56,22 @@ export const BENCH_SERVER_ENV = { ...BENCH_PII_ENV, NETCARE_DEMO: '0', NETCARE_R
 
 export const say = (s: string) => process.stderr.write(s);
 export const percentile = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); const h = (s.length - 1) * p; const lo = Math.floor(h); return s[lo] + (h - lo) * ((s[lo + 1] ?? s[lo]) - s[lo]); };
+
+/** Runs `fn` n times, timing each run in wall milliseconds and this process's CPU milliseconds; `last` is the final answer. */
+export async function timeRuns<T>(n: number, fn: () => Promise<T>): Promise<{ ms: number[]; cpu: number[]; last: T }> {
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  let last!: T;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    last = await fn();
+    ms.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { ms, cpu, last };
+}
 export const round = (x: number) => Math.round(x * 100) / 100;
 
 // deterministic randomness: runs are comparable
