@@ -6,6 +6,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, type LogEvent } from 'kysely'
 import type { Database } from './database.ts';
 import { groupCommitter } from './group-commit.ts';
 import { SplitSqliteDialect } from './sqlite-driver.ts';
+import { WalSync } from './wal-sync.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -60,20 +61,29 @@ export function sqliteHandle(db: Db): SQLite.Database | null {
   return sqliteHandles.get(db) ?? null;
 }
 
+const walSyncs = new WeakMap<Db, WalSync>();
+/** The WAL flusher of a SQLite file database (its `flushes` count is read by tests and benchmarks). */
+export function walSync(db: Db): WalSync | null {
+  return walSyncs.get(db) ?? null;
+}
+
 // int8 (bigint) columns hold epoch milliseconds and ids: both fit a JS number exactly.
 pg.types.setTypeParser(20, (v) => Number(v));
 // numeric (averages) as numbers too
 pg.types.setTypeParser(1700, (v) => Number(v));
 
-/** Opens `sqlite:PATH` (WAL, synchronous=FULL, foreign keys on) or `postgres://…`. */
+/** Opens `sqlite:PATH` (WAL flushed before every acknowledgement, foreign keys on) or `postgres://…`. */
 export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEvent) => void; queryTimeoutMs?: number } = {}): Db {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');
-    // FULL: an acknowledged commit survives a power cut (DESIGN: nothing acknowledged is lost).
-    sqlite.pragma('synchronous = FULL');
+    // An acknowledged commit survives a power cut (DESIGN: nothing acknowledged is lost): on a file,
+    // netcare flushes the WAL itself off the event loop before acknowledging (db/wal-sync.ts), so
+    // SQLite need not flush inside COMMIT; :memory: has nothing to flush.
+    const wal = path === ':memory:' ? null : new WalSync(path);
+    sqlite.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
@@ -86,10 +96,11 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
       reader.pragma('busy_timeout = 5000');
       reader.pragma('cache_size = -65536');
     }
-    const dialect = new SplitSqliteDialect({ writer: withStatementCache(sqlite), reader: reader && withStatementCache(reader) });
+    const dialect = new SplitSqliteDialect({ writer: withStatementCache(sqlite), reader: reader && withStatementCache(reader), wal });
     const kysely = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()], log: opts.log });
-    const db: Db = { kysely, engine: 'sqlite', write: groupCommitter(kysely), close: () => kysely.destroy() };
+    const db: Db = { kysely, engine: 'sqlite', write: groupCommitter(kysely, wal), close: () => kysely.destroy() };
     sqliteHandles.set(db, sqlite);
+    if (wal) walSyncs.set(db, wal);
     return db;
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

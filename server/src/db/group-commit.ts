@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { COMMIT_CALLER_SYNCS } from './sqlite-driver.ts';
+import type { WalSync } from './wal-sync.ts';
 
 interface Job { fn: (q: Kysely<Database>) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void }
 
@@ -11,10 +13,11 @@ const MAX_BATCH = 256;
  * fsync, so writes submitted while a commit is in flight wait and then share the next
  * transaction, each inside its own savepoint. A failing write rolls back to its savepoint
  * alone and rejects; the others commit together, and each promise resolves only after the
- * COMMIT (with synchronous=FULL) has returned: acknowledged means on disk. Under no load a
- * write runs at once in a transaction of its own, so latency is unchanged.
+ * WAL flush that followed the COMMIT (db/wal-sync.ts): acknowledged means on disk. The next
+ * batch runs while a flush is under way. Under no load a write runs at once in a transaction
+ * of its own, so latency is unchanged.
  */
-export function groupCommitter(kysely: Kysely<Database>): <T>(fn: (q: Kysely<Database>) => Promise<T>) => Promise<T> {
+export function groupCommitter(kysely: Kysely<Database>, wal: WalSync | null): <T>(fn: (q: Kysely<Database>) => Promise<T>) => Promise<T> {
   const queue: Job[] = [];
   let running = false;
 
@@ -38,17 +41,23 @@ export function groupCommitter(kysely: Kysely<Database>): <T>(fn: (q: Kysely<Dat
                 job.reject(err);
               }
             }
-            await sql`commit`.execute(conn);
+            await sql.raw(wal ? COMMIT_CALLER_SYNCS : 'commit').execute(conn);
           } catch (err) {
             await sql`rollback`.execute(conn).catch(() => {});
             throw err;
           }
         });
-        for (const d of done) d.job.resolve(d.value);
       } catch (err) {
         // the commit itself failed: nothing of this batch was acknowledged
         for (const d of done) d.job.reject(err);
+        continue;
       }
+      const flushed = wal ? wal.sync() : Promise.resolve();
+      flushed.then(
+        () => { for (const d of done) d.job.resolve(d.value); },
+        // committed but not known to be on disk: not acknowledged as a success
+        (err: unknown) => { for (const d of done) d.job.reject(err); },
+      );
     }
     running = false;
   };

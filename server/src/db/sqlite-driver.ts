@@ -1,4 +1,5 @@
 import SQLite from 'better-sqlite3';
+import type { WalSync } from './wal-sync.ts';
 import { CompiledQuery, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult } from 'kysely';
 
 /**
@@ -16,8 +17,8 @@ import { CompiledQuery, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, 
  * An in-memory database has no second connection: there every statement takes the writer.
  */
 export class SplitSqliteDialect implements Dialect {
-  constructor(private readonly handles: { writer: SQLite.Database; reader: SQLite.Database | null }) {}
-  createDriver(): Driver { return new SplitDriver(this.handles.writer, this.handles.reader); }
+  constructor(private readonly handles: { writer: SQLite.Database; reader: SQLite.Database | null; wal: WalSync | null }) {}
+  createDriver(): Driver { return new SplitDriver(this.handles.writer, this.handles.reader, this.handles.wal); }
   createQueryCompiler() { return new SqliteQueryCompiler(); }
   createAdapter() { return new SqliteAdapter(); }
   createIntrospector(db: Kysely<any>) { return new SqliteIntrospector(db); }
@@ -39,12 +40,20 @@ class Mutex {
 
 const BEGIN = /^\s*begin\b/i;
 const END = /^\s*(commit|end|rollback)\b(?!\s+to\b)/i;
+const ROLLBACK = /^\s*rollback\b/i;
+
+/**
+ * A commit whose caller flushes the WAL itself (group commit: it takes the next batch while the
+ * flush runs, and acknowledges this one after it). Every other commit or write outside a
+ * transaction waits here for the flush (db/wal-sync.ts) before it returns.
+ */
+export const COMMIT_CALLER_SYNCS = 'commit -- the caller waits for the WAL flush';
 
 class SplitDriver implements Driver {
   readonly writeLock = new Mutex();
   /** sql text → whether it only reads (sqlite3_stmt_readonly), decided once per text */
   readonly #readOnly = new Map<string, boolean>();
-  constructor(readonly writer: SQLite.Database, readonly reader: SQLite.Database | null) {}
+  constructor(readonly writer: SQLite.Database, readonly reader: SQLite.Database | null, readonly wal: WalSync | null) {}
 
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> { return new SplitConnection(this); }
@@ -52,7 +61,7 @@ class SplitDriver implements Driver {
   async commitTransaction(conn: DatabaseConnection): Promise<void> { await conn.executeQuery(CompiledQuery.raw('commit')); }
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> { await conn.executeQuery(CompiledQuery.raw('rollback')); }
   async releaseConnection(conn: DatabaseConnection): Promise<void> { (conn as SplitConnection).abandon(); }
-  async destroy(): Promise<void> { this.reader?.close(); this.writer.close(); }
+  async destroy(): Promise<void> { this.reader?.close(); this.writer.close(); this.wal?.close(); }
 
   /** true when the statement may run on the reader */
   readsOnly(text: string): boolean {
@@ -76,7 +85,11 @@ class SplitConnection implements DatabaseConnection {
     const text = q.sql;
     if (this.#holding) {
       if (!END.test(text)) return run<R>(this.d.writer, q);
-      try { return run<R>(this.d.writer, q); } finally { if (!this.d.writer.inTransaction) this.#release(); }
+      let result: QueryResult<R>;
+      try { result = run<R>(this.d.writer, q); } finally { if (!this.d.writer.inTransaction) this.#release(); }
+      // the writer is free for the next transaction while this one's flush runs
+      if (this.d.wal && !ROLLBACK.test(text) && text !== COMMIT_CALLER_SYNCS) await this.d.wal.sync();
+      return result;
     }
     if (this.d.readsOnly(text)) return run<R>(this.d.reader!, q);
     await this.d.writeLock.lock();
@@ -84,7 +97,11 @@ class SplitConnection implements DatabaseConnection {
       this.#holding = true;
       try { return run<R>(this.d.writer, q); } catch (err) { this.#release(); throw err; }
     }
-    try { return run<R>(this.d.writer, q); } finally { this.d.writeLock.unlock(); }
+    let result: QueryResult<R>;
+    try { result = run<R>(this.d.writer, q); } finally { this.d.writeLock.unlock(); }
+    // a write outside a transaction committed on its own
+    if (this.d.wal) await this.d.wal.sync();
+    return result;
   }
 
   async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
