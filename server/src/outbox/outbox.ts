@@ -1,4 +1,5 @@
 import type { Q } from '../db/types.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** Outbox topics: every workflow event, clock warnings and escalations, hotspots (DESIGN §9). */
 export type OutboxTopic = `ticket.${string}` | `clock.${string}` | `hotspot.${string}` | `problem.${string}`;
@@ -10,8 +11,12 @@ export type OutboxTopic = `ticket.${string}` | `clock.${string}` | `hotspot.${st
  * deliveries (fan-out.ts) whatever order concurrent transactions commit in.
  */
 export async function addOutbox(trx: Q, msg: { topic: OutboxTopic; ticketId?: number | null; payload: unknown; at: number }): Promise<void> {
-  const row = await trx.insertInto('outbox')
-    .values({ topic: msg.topic, ticketId: msg.ticketId ?? null, payload: JSON.stringify(msg.payload), createdAt: msg.at })
-    .returning('id').executeTakeFirstOrThrow();
-  await trx.insertInto('outboxPending').values({ outboxId: row.id, ticketId: msg.ticketId ?? 0 }).execute();
+  const row = await insertOutbox.first(trx, { topic: msg.topic, ticketId: msg.ticketId ?? null, payload: JSON.stringify(msg.payload), createdAt: msg.at });
+  await insertPending.run(trx, { outboxId: row!.id, ticketId: msg.ticketId ?? 0 });
 }
+
+// every write of the workflow adds outbox rows: compiled once (db/prepared.ts)
+const insertOutbox = prepared((q, p: { topic: string; ticketId: number | null; payload: string; createdAt: number }) =>
+  q.insertInto('outbox').values({ topic: p.topic, ticketId: p.ticketId, payload: p.payload, createdAt: p.createdAt }).returning('id'));
+const insertPending = prepared((q, p: { outboxId: number; ticketId: number }) =>
+  q.insertInto('outboxPending').values({ outboxId: p.outboxId, ticketId: p.ticketId }));

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Q } from '../db/types.ts';
+import { prepared } from '../db/prepared.ts';
 import { planClock, resolvePolicy, type ClockName, type Grade } from '../clocks/plan-clock.ts';
 import { ROUND_THE_CLOCK } from '../clocks/calendar.ts';
 import type { SlaSettings } from '../sla/policies.ts';
@@ -37,10 +38,16 @@ export async function startClock(
     stoppedAt: null, warnedAt: null, breachedAt: null, provinceEscalatedAt: null,
   };
   // the row as stored, or null when this round's clock existed already (then nothing changed)
-  const inserted = await trx.insertInto('ticketClock').values({ ...row, nextFireAt: nextFire(row) })
-    .onConflict((oc) => oc.columns(['ticketId', 'clock', 'round']).doNothing()).returningAll().executeTakeFirst();
+  const inserted = await insertClock.first(trx, { ...row, nextFireAt: nextFire(row) });
   return inserted ?? null;
 }
+
+// every intake and most steps start a clock: compiled once (db/prepared.ts)
+const insertClock = prepared((q, p: Omit<Selectable<TicketClockRow>, 'id'>) => q.insertInto('ticketClock').values({
+  ticketId: p.ticketId, clock: p.clock, round: p.round, calendarId: p.calendarId, durationMs: p.durationMs, startedAt: p.startedAt,
+  warnAt: p.warnAt, dueAt: p.dueAt, provinceAt: p.provinceAt, stoppedAt: p.stoppedAt, warnedAt: p.warnedAt, breachedAt: p.breachedAt,
+  provinceEscalatedAt: p.provinceEscalatedAt, nextFireAt: p.nextFireAt,
+}).onConflict((oc) => oc.columns(['ticketId', 'clock', 'round']).doNothing()).returningAll());
 
 /**
  * Stops a running clock at `at`. Its outcome is decided once (DESIGN §7): met when stopped by

@@ -2,13 +2,16 @@ import type { Deps } from '../http/deps.ts';
 import type { Actor } from '../access/actor.ts';
 import { regionInScope } from '../access/actor.ts';
 import { errors } from '../errors.ts';
+import type { Selectable } from 'kysely';
 import type { Q } from '../db/types.ts';
+import { prepared } from '../db/prepared.ts';
+import type { TicketClockRow, TicketEventRow, TicketRow } from './tables.ts';
 import { dayKey, parseIso } from '../shared/time.ts';
 import { normaliseMsisdn } from '../pii/phone.ts';
 import { categoriesById } from './categories.ts';
 import { slaSettings } from '../sla/policies.ts';
 import { planFor, startClock, summarise } from './clock-store.ts';
-import { appendEvent } from './events.ts';
+import { appendEvent, appendEventRow } from './events.ts';
 import { addOutbox } from '../outbox/outbox.ts';
 import { isRepeat, laterNonRepeats } from './repeats.ts';
 import { gradeProposal } from './grade-proposal.ts';
@@ -36,9 +39,26 @@ export interface IntakeInput {
 /** A cell as intake needs it (the network domain owns the table). */
 async function findCell(trx: Q, cellId: string): Promise<{ regionId: string; network: string; lon: number; lat: number } | null> {
   // through the query builder: the CamelCasePlugin renames result columns, raw `region_id` would come back as `regionId`
-  const c = await trx.selectFrom('cell').select(['regionId', 'network', 'lon', 'lat']).where('id', '=', cellId).executeTakeFirst();
+  const c = await cellById.first(trx, { cellId });
   return c ? { regionId: c.regionId, network: c.network, lon: Number(c.lon), lat: Number(c.lat) } : null;
 }
+
+// asked or written at every intake: compiled once (db/prepared.ts)
+const cellById = prepared((q, p: { cellId: string }) => q.selectFrom('cell').select(['regionId', 'network', 'lon', 'lat']).where('id', '=', p.cellId));
+type NewTicket = Omit<Selectable<TicketRow>, 'id'>;
+const TICKET_COLUMNS = [
+  'externalId', 'channel', 'customerKey', 'customerMsisdnEnc', 'customerNameEnc', 'customerVip', 'categoryId', 'isNetwork',
+  'network', 'cellId', 'lon', 'lat', 'address', 'regionId', 'reportedAt', 'reportedDay', 'description', 'status', 'grade',
+  'gradeProposal', 'isRepeat', 'hotspotId', 'nocDepartmentId', 'assigneeDepartmentId', 'prevDepartmentId', 'commitmentHours',
+  'resolution', 'resolvedAtIntake', 'nextDueAt', 'clockState', 'round', 'version', 'createdBy', 'createdAt', 'updatedAt', 'closedAt',
+] as const satisfies readonly (keyof NewTicket)[];
+// a column added to the table but not here fails to compile instead of being left out of every insert
+const everyColumn: [Exclude<keyof NewTicket, (typeof TICKET_COLUMNS)[number]>] extends [never] ? true : never = true;
+const insertTicketRow = prepared((q, p: NewTicket) => q.insertInto('ticket')
+  .values(Object.fromEntries(TICKET_COLUMNS.map((c) => [c, p[c]])) as NewTicket).returningAll());
+
+/** The history intake wrote for a new ticket, for an answer without reading it back. */
+export interface WrittenHistory { events: Selectable<TicketEventRow>[]; clocks: Selectable<TicketClockRow>[] }
 
 /**
  * Takes a complaint in (DESIGN §3 step 1): validates it, stores the ticket with its `created`
@@ -47,8 +67,10 @@ async function findCell(trx: Q, cellId: string): Promise<{ regionId: string; net
  * `at` is when the system learns of it (now for live intake, the import's time otherwise).
  * With `deferHotspots` the caller runs detectHotspots itself once it has applied the ticket's
  * imported history, so a cluster affects the finished history whichever ticket came first (§11).
+ * `written` is filled with the ticket's events and clocks when they are all the ones it wrote
+ * (left empty when hotspot detection changed the ticket: then read them).
  */
-export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number, opts: { deferHotspots?: boolean } = {}): Promise<Ticket> {
+export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number, opts: { deferHotspots?: boolean; written?: WrittenHistory } = {}): Promise<Ticket> {
   const categories = await categoriesById(trx, now);
   const category = categories.get(input.category);
   if (!category || !category.active || !category.parentId) {
@@ -90,7 +112,7 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
   const sla = await slaSettings(trx, now);
   const commitment = planFor(sla, { clock: 'commitment', categoryId: category.id, grade: 'ordinary', startedAt: reportedAt, commitmentHours: input.commitmentHours ?? null });
   const summary = summarise([{ ...commitment, warnedAt: null, breachedAt: null }], now);
-  const row = await trx.insertInto('ticket').values({
+  const row = (await insertTicketRow.first(trx, {
     externalId: input.externalId ?? null,
     channel: input.channel,
     customerKey,
@@ -107,11 +129,11 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
     commitmentHours: input.commitmentHours ?? null, resolution: null, resolvedAtIntake: 0,
     nextDueAt: summary.nextDueAt, clockState: summary.clockState, round: 1, version: 1,
     createdBy: actor.name, createdAt: now, updatedAt: now, closedAt: null,
-  }).returningAll().executeTakeFirstOrThrow();
+  }))!;
   const id = row.id;
 
-  await appendEvent(trx, { ticketId: id, type: 'created', at: reportedAt, actor, data: { channel: input.channel, category: category.id, ...(repeat ? { repeat: true } : {}) } }, now);
-  await startClock(trx, sla, { id, categoryId: category.id, grade: 'ordinary', round: 1, commitmentHours: input.commitmentHours ?? null }, 'commitment', reportedAt, commitment);
+  const created = await appendEventRow(trx, { ticketId: id, type: 'created', at: reportedAt, actor, data: { channel: input.channel, category: category.id, ...(repeat ? { repeat: true } : {}) } }, now);
+  const clock = await startClock(trx, sla, { id, categoryId: category.id, grade: 'ordinary', round: 1, commitmentHours: input.commitmentHours ?? null }, 'commitment', reportedAt, commitment);
   await addNewTicketKpis(trx, deps.config.timeZone, row, [{ clock: 'commitment', startedAt: reportedAt, stoppedAt: null, breachedAt: null }]);
 
   // a late-arriving earlier ticket makes later ones repeats (DESIGN §11: order independence)
@@ -127,5 +149,7 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
   const regraded = !opts.deferHotspots && await detectHotspots(trx, deps, id, now, row);
   await addOutbox(trx, { topic: 'ticket.created', ticketId: id, payload: { ticketId: id }, at: now });
   // the row as inserted is current unless a hotspot changed it (later repeats change other tickets)
-  return regraded ? trx.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirstOrThrow() : row;
+  if (regraded) return trx.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  if (opts.written && clock) { opts.written.events.push(created); opts.written.clocks.push(clock); }
+  return row;
 }

@@ -6,6 +6,7 @@ import { ANY_ROLE } from '../access/roles.ts';
 import { errors } from '../errors.ts';
 import { IntakeBody, EventBody, ListQuery } from './schemas.ts';
 import { createTicket } from './create-ticket.ts';
+import type { WrittenHistory } from './intake.ts';
 import { applyStep, parseIfMatch } from './apply-event.ts';
 import { getInScope, type Ticket } from './repository.ts';
 import { presentClock, presentEvent, presentTicket } from './present.ts';
@@ -20,11 +21,14 @@ const READERS = ['agent', 'noc', 'handler', 'expert', 'supervisor', 'admin', 'au
 export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
   const tz = deps.config.timeZone;
 
-  /** a ticket with its clocks and history as the caller may see it; `known`: a row just written by this caller (in scope by construction) */
-  const full = async (actor: ReturnType<typeof actorOf>, id: number, known?: Ticket) => {
+  /**
+   * a ticket with its clocks and history as the caller may see it; `known`: a row just written by
+   * this caller (in scope by construction), `written`: all its events and clocks, just written too
+   */
+  const full = async (actor: ReturnType<typeof actorOf>, id: number, known?: Ticket, written?: WrittenHistory) => {
     const k = deps.db.kysely;
     const t = known ?? await getInScope(k, deps.db.engine, actor, id);
-    const [events, clocks] = await Promise.all([
+    const [events, clocks] = written ? [written.events, written.clocks] : await Promise.all([
       k.selectFrom('ticketEvent').selectAll().where('ticketId', '=', id).orderBy('id').execute(),
       k.selectFrom('ticketClock').selectAll().where('ticketId', '=', id).orderBy('id').execute(),
     ]);
@@ -46,8 +50,8 @@ export function ticketRoutes(app: FastifyInstance, deps: Deps): void {
     handler: async (req, reply) => {
       const actor = actorOf(req);
       const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
-      const { ticket, replayed } = await createTicket(deps, actor, req.body as any, key);
-      const body = await full(actor, ticket.id, replayed ? undefined : ticket);
+      const { ticket, replayed, written } = await createTicket(deps, actor, req.body as any, key);
+      const body = await full(actor, ticket.id, replayed ? undefined : ticket, written);
       const known = await knownIssuesFor(deps, actor, ticket);
       reply.header('etag', `"${ticket.version}"`).header('location', `/api/v1/tickets/${ticket.id}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
