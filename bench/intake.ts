@@ -1,8 +1,11 @@
 /**
  * Intake throughput (issue 8, benchmark 1): POST /api/v1/tickets with varied cells, categories
  * and customers, every rule on, against a server in its own process.
- *   node bin/run-ts.mjs bench/intake.ts [--duration 20] [--connections 32] [--cells 100000|demo] [--pg postgres://…] [--quick]
- * Prints one JSON line: tickets/s, p50, p99, errors.
+ *   node bin/run-ts.mjs bench/intake.ts [--duration 20] [--connections 32] [--cells 100000|demo] [--pg postgres://…] [--sqlite FILE] [--quick]
+ * Prints one JSON line: tickets/s, p50, p99, errors, and the CPU per ticket of the server and of
+ * the load generator (steady on a busy machine, where rates and latencies are not).
+ * `--sqlite FILE` runs on an existing database (e.g. bench/seed.ts's 10M tickets: intake with
+ * history stored against intake on an empty one); the run adds its tickets to it.
  *
  * Places: by default a province-sized network of 100,000 cells (bench/lib/cells.ts) imported
  * before the run, complaints spread evenly over it, so hotspots form about as often as in life.
@@ -10,7 +13,7 @@
  * complaint then joins a hotspot (5 in a neighbourhood within 60 minutes), the costliest path.
  */
 import autocannon from 'autocannon';
-import { flags, login, startServerProcess } from './lib/server.ts';
+import { flags, login, processCpuMs, startServerProcess } from './lib/server.ts';
 import { demoCells } from '../server/src/network/demo.ts';
 import { DEMO_CITIES } from '../server/src/demo/organisation.ts';
 import { benchCells, importCells } from './lib/cells.ts';
@@ -21,7 +24,7 @@ const duration = Number(f.duration ?? (quick ? 3 : 20));
 const connections = Number(f.connections ?? 32);
 const port = Number(f.port ?? 3900 + Math.floor(Math.random() * 50));
 
-const server = await startServerProcess({ databaseUrl: f.pg, port });
+const server = await startServerProcess({ databaseUrl: f.sqlite ? `sqlite:${f.sqlite}` : f.pg, port });
 try {
   const cellsFlag = f.cells ?? (quick ? '3000' : '100000');
   let cells: { cellId: string; region: string }[];
@@ -52,10 +55,14 @@ try {
   }
   const startedAt = new Date().toISOString();
   process.stderr.write(`intake: ${connections} connections for ${duration} s against ${f.pg ? 'PostgreSQL' : 'SQLite'}…\n`);
+  const serverCpu0 = processCpuMs(server.proc.pid!);
+  const loadCpu0 = process.cpuUsage();
   const result = await autocannon({
     url: `${server.url}/api/v1/tickets`, method: 'POST', connections, duration,
     requests: [{ setupRequest: (req: any) => { const r = next(); return { ...req, body: r.body, headers: { ...req.headers, ...r.headers } }; } }],
   });
+  const serverCpuMs = processCpuMs(server.proc.pid!) - serverCpu0;
+  const loadCpu = process.cpuUsage(loadCpu0);
   // how often the costliest rule fired: hotspots formed during the run
   const admin = await login(server.url, 'admin');
   let hotspots: number | null = 0;
@@ -69,6 +76,9 @@ try {
   const out = {
     benchmark: 'intake', engine: f.pg ? 'postgres' : 'sqlite', cells: cellsFlag, connections, durationS: duration,
     ticketsPerS: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
+    // CPU per answered request: steadier than rates on a shared machine (the server's, and the load generator's)
+    serverCpuMsPerTicket: +(serverCpuMs / result.requests.total).toFixed(3),
+    loadGenCpuMsPerTicket: +((loadCpu.user + loadCpu.system) / 1000 / result.requests.total).toFixed(3),
     hotspots, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total,
   };
   console.log(JSON.stringify(out));

@@ -6,7 +6,7 @@ import { errors } from '../errors.ts';
 import { decodeCursor, page } from '../http/pagination.ts';
 import { regionTree } from '../org/region-tree.ts';
 import { toIso, toIsoOrNull } from '../shared/time.ts';
-import { cellsOfHotspots, chunked, neighboursOfCells, type Hotspot } from './repository.ts';
+import { cellsOfHotspots, chunked, neighboursOf, neighboursOfCells, type Hotspot } from './repository.ts';
 
 /** The regions a query may see: null for everything (province users, admins). */
 export const scopeOf = (actor: Actor): string[] | null => (actor.isProvince ? null : actor.regionSubtreeIds);
@@ -108,7 +108,11 @@ export async function hotspotsAtCells(db: Q, q: { cellIds: readonly string[]; ne
   const asked = [...new Set(q.cellIds)];
   if (asked.length === 0) return [];
   const cells = new Set(asked);
-  if (q.neighbours) for (const list of (await neighboursOfCells(db, asked)).values()) for (const c of list) cells.add(c);
+  if (q.neighbours) {
+    // one cell (intake's answer, just after detection read it): its remembered neighbourhood
+    const lists = asked.length === 1 ? [await neighboursOf(db, asked[0])] : (await neighboursOfCells(db, asked)).values();
+    for (const list of lists) for (const c of list) cells.add(c);
+  }
   const hits = new Map<number, string[]>();
   for (const part of chunked([...cells])) {
     for (const r of await db.selectFrom('hotspotCell').select(['hotspotId', 'cellId']).where('cellId', 'in', part).execute()) {
