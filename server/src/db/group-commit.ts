@@ -1,9 +1,18 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { COMMIT_CALLER_SYNCS } from './sqlite-driver.ts';
 import type { WalSync } from './wal-sync.ts';
 
 interface Job { fn: (q: Kysely<Database>) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void }
+
+// compiled once: two of these run for every write (Kysely would build and compile each anew)
+const BEGIN = CompiledQuery.raw('begin immediate');
+const SAVEPOINT = CompiledQuery.raw('savepoint w');
+const RELEASE = CompiledQuery.raw('release w');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to w');
+const ROLLBACK = CompiledQuery.raw('rollback');
+const COMMIT = CompiledQuery.raw('commit');
+const COMMIT_DEFERRED = CompiledQuery.raw(COMMIT_CALLER_SYNCS);
 
 /** How many waiting writes one commit takes at most. */
 const MAX_BATCH = 256;
@@ -27,23 +36,23 @@ export function groupCommitter(kysely: Kysely<Database>, wal: WalSync | null): <
       const done: { job: Job; value: unknown }[] = [];
       try {
         await kysely.connection().execute(async (conn) => {
-          await sql`begin immediate`.execute(conn);
+          await conn.executeQuery(BEGIN);
           try {
             for (const job of batch) {
-              await sql`savepoint w`.execute(conn);
+              await conn.executeQuery(SAVEPOINT);
               try {
                 const value = await job.fn(conn);
-                await sql`release w`.execute(conn);
+                await conn.executeQuery(RELEASE);
                 done.push({ job, value });
               } catch (err) {
-                await sql`rollback to w`.execute(conn);
-                await sql`release w`.execute(conn);
+                await conn.executeQuery(ROLLBACK_TO);
+                await conn.executeQuery(RELEASE);
                 job.reject(err);
               }
             }
-            await sql.raw(wal ? COMMIT_CALLER_SYNCS : 'commit').execute(conn);
+            await conn.executeQuery(wal ? COMMIT_DEFERRED : COMMIT);
           } catch (err) {
-            await sql`rollback`.execute(conn).catch(() => {});
+            await conn.executeQuery(ROLLBACK).catch(() => {});
             throw err;
           }
         });
