@@ -32,6 +32,22 @@ eachEngine('intake: known issues, categories, reply routing', (ctx) => {
     assert.equal(billing.json().knownIssues.length, 0, 'network issues explain network complaints only');
   });
 
+  it('answers intake with the ticket, clocks and history exactly as a read of it shows them', async () => {
+    // intake answers from the rows it wrote (no read-back): they must be the stored ones
+    for (const payload of [
+      intake({ cellId: 'hz-k-1', address: undefined, customer: { msisdn: '13512340010', name: '张三', vip: true } }),
+      intake({ category: 'billing.overcharge', customer: { msisdn: '13512340011' }, commitmentHours: 4 }),
+    ]) {
+      const r = await t.as('agent', { method: 'POST', url: '/api/v1/tickets', payload });
+      assert.equal(r.statusCode, 201, r.body);
+      const { knownIssues: _k, hotspots: _h, recentTickets: _r, ...answered } = r.json();
+      const read = await t.as('agent', { method: 'GET', url: `/api/v1/tickets/${answered.id}` });
+      assert.deepEqual(answered, read.json());
+      assert.equal(answered.events.length, 1);
+      assert.equal(answered.clocks.length, 1);
+    }
+  });
+
   it('lists the seeded categories as a two-level tree', async () => {
     const r = await t.as('agent', { method: 'GET', url: '/api/v1/categories' });
     const ids = r.json().items.map((c: any) => c.id);
