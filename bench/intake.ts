@@ -17,6 +17,7 @@ import { flags, login, processCpuMs, startServerProcess } from './lib/server.ts'
 import { demoCells } from '../server/src/network/demo.ts';
 import { DEMO_CITIES } from '../server/src/demo/organisation.ts';
 import { benchCells, importCells } from './lib/cells.ts';
+import { BENCH_SERVER_ENV } from './lib/seed.ts';
 
 const f = flags();
 const quick = f.quick === 'true';
@@ -24,7 +25,8 @@ const duration = Number(f.duration ?? (quick ? 3 : 20));
 const connections = Number(f.connections ?? 32);
 const port = Number(f.port ?? 3900 + Math.floor(Math.random() * 50));
 
-const server = await startServerProcess({ databaseUrl: f.sqlite ? `sqlite:${f.sqlite}` : f.pg, port });
+// a seeded database: the seeder's key ring and no background work on its history (bench/lib/seed.ts)
+const server = await startServerProcess({ databaseUrl: f.sqlite ? `sqlite:${f.sqlite}` : f.pg, port, env: f.sqlite ? BENCH_SERVER_ENV : {} });
 try {
   const cellsFlag = f.cells ?? (quick ? '3000' : '100000');
   let cells: { cellId: string; region: string }[];
