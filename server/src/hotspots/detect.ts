@@ -54,12 +54,9 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   // the owners of the windows j is in are complaints at cells of N(x), reported in [t, t + W)
   const neighbours = new Map<string, string[]>([[x, await neighboursOf(trx, x)]]);
   const nx = [x, ...neighbours.get(x)!];
-  await lockNeighbourhood(trx, engine, j.categoryId, nx);
+  if (!hooks?.neighbourhoodLocked) await lockNeighbourhood(trx, engine, j.categoryId, nx);
   const inNx = new Set(nx);
-  const read = async (cells: string[]) => {
-    const found = await complaintsAt(trx, j.categoryId, cells, t - W, t + W);
-    return hooks?.moreComplaints ? [...found, ...hooks.moreComplaints(j.categoryId, cells, t - W, t + W)] : found;
-  };
+  const read = (cells: string[]) => (hooks?.complaintsAt ?? ((...a) => complaintsAt(trx, ...a)))(j.categoryId, cells, t - W, t + W);
   const complaints = await read(nx);
   const owners = complaints.filter((c) => c.reportedAt >= t);
 
@@ -67,7 +64,7 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   // those: usually j is the only owner and N(x) is known) and the complaints at cells not read yet
   const ownerCells = [...new Set(owners.map((o) => o.cellId))].filter((c) => c !== x);
   if (ownerCells.length) {
-    for (const [cell, list] of await neighboursOfCells(trx, ownerCells)) neighbours.set(cell, list);
+    for (const [cell, list] of await (hooks?.neighboursOfCells ?? ((cells) => neighboursOfCells(trx, cells)))(ownerCells)) neighbours.set(cell, list);
     const more = new Set<string>();
     for (const y of ownerCells) for (const z of neighbours.get(y) ?? []) if (!inNx.has(z)) more.add(z);
     if (more.size) complaints.push(...await read([...more]));
@@ -184,13 +181,17 @@ export interface DetectFacts { id: number; categoryId: string; isNetwork: number
 
 /**
  * For a caller that holds tickets it has not written yet (the history import writes a batch at
- * once): `moreComplaints` adds those of them a read of the ticket index would find, and
- * `beforeChange` is awaited before detection reads or changes anything else, so the caller can
- * write them first. Live intake passes none.
+ * once): `complaintsAt` answers the reads of the ticket index (repository.ts complaintsAt)
+ * including those tickets, `neighboursOfCells` the neighbour reads, and `beforeChange` is awaited
+ * before detection reads or changes anything else, so the caller can write them first. Live
+ * intake passes none.
  */
 export interface DetectHooks {
-  moreComplaints?: (categoryId: string, cellIds: readonly string[], after: number, before: number) => Complaint[];
+  complaintsAt?: (categoryId: string, cellIds: readonly string[], after: number, before: number) => Promise<Complaint[]>;
+  neighboursOfCells?: (cellIds: readonly string[]) => Promise<Map<string, string[]>>;
   beforeChange?: () => Promise<void>;
+  /** the caller holds the neighbourhood's locks already (locks.ts lockNeighbourhoods) */
+  neighbourhoodLocked?: boolean;
 }
 
 /** The live groups of these ids, oldest first; a merged id (history only) resolves to the group it went into. */

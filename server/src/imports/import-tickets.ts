@@ -14,12 +14,16 @@ import { slaSettings } from '../sla/policies.ts';
 import { regionTree } from '../org/region-tree.ts';
 import { normaliseMsisdn } from '../pii/phone.ts';
 import { detectHotspots, type DetectHooks } from '../hotspots/detect.ts';
-import { addContribution, emptyDelta, encodeContribution, pruneDelta } from '../kpis/contribution.ts';
+import { hotspotRule } from '../hotspots/settings.ts';
+import { lockNeighbourhoods } from '../hotspots/locks.ts';
+import { complaintsAt, neighboursOfCells } from '../hotspots/repository.ts';
+import type { Complaint } from '../hotspots/windows.ts';
+import { addContribution, emptyDelta, encodeContribution, pruneDelta, type Delta } from '../kpis/contribution.ts';
 import { applyDelta, insertStored, shardOf } from '../kpis/store.ts';
 import { arrayRows, checkRow, externalIdOf, ndjsonRows, type ImportRow, type RawRow, type Rejection } from './ticket-rows.ts';
 import { planContribution, planHistory, planIntake, type Plan, type ReplayReference } from './replay.ts';
 import {
-  allDepartments, cellsById, insertMany, refreshPlannerStats, savepoint, ticketIdsByExternalId, ticketIdSource, ticketsOfCustomers, usersByName,
+  allDepartments, cellsById, insertMany, networkComplaintsBetween, refreshPlannerStats, savepoint, ticketIdsByExternalId, ticketIdSource, ticketsOfCustomers, usersByName,
   type DepartmentInfo, type KnownUser,
 } from './repository.ts';
 
@@ -114,6 +118,7 @@ export async function importTickets(deps: Deps, caller: Actor, input: TicketImpo
     departments: await allDepartments(deps.db.kysely),
     users: await usersByName(deps.db.kysely, todo.flatMap((r) => r.events.map((e) => e.actor).filter((a): a is string => a != null))),
     onUnexpected: opts.onUnexpected,
+    neighbours: new Map(),
   };
   const batchSize = opts.batchSize ?? 500;
   const batchMs = opts.batchMs ?? 500;
@@ -165,6 +170,8 @@ interface RowContext {
   departments: Map<string, DepartmentInfo>;
   users: Map<string, KnownUser>;
   onUnexpected?: (err: unknown, row: number) => void;
+  /** neighbour lists read so far (cell → neighbours, empty when none) */
+  neighbours: Map<string, string[]>;
 }
 
 interface Outcome { row: ImportRow; id?: number; skippedId?: number; reason?: string }
@@ -251,22 +258,38 @@ async function runBatch(trx: Q, c: RowContext, rows: ImportRow[], batchMs: numbe
   // accepted rows not written yet, in row order; network ones by category for detection's reads
   let pending: Plan[] = [];
   let pendingByCategory = new Map<string, Plan[]>();
+  // the written rows' KPI change, added to the aggregates once at the end of the batch (sums
+  // commute: the other changes in between add their own); in safe mode with each row
+  const delta = emptyDelta();
   const flush = async () => {
     if (pending.length === 0) return;
     const plans = pending;
     pending = [];
     pendingByCategory = new Map();
-    await writePlans(trx, deps, plans, now);
+    await writePlans(trx, deps, plans, now, safe ? null : delta);
+  };
+  // hotspot detection's reads: on the fast way from a snapshot of the batch's time span taken
+  // under the batch's neighbourhood locks, plus the batch's own rows; else the ticket index plus
+  // the rows not written yet
+  const rule = await hotspotRule(trx, deps.db, now);
+  const span = safe ? null : await complaintSnapshot(trx, c, ref, rows, rule.windowMs);
+  const batchComplaints = new Map<string, Complaint[]>();
+  const inMemory = (list: readonly Complaint[] | undefined, cellIds: readonly string[], after: number, before: number) => {
+    if (!list) return [];
+    const cells = new Set(cellIds);
+    return list.filter((x) => cells.has(x.cellId) && x.reportedAt > after && x.reportedAt < before);
   };
   const hooks: DetectHooks = {
-    moreComplaints: (categoryId, cellIds, after, before) => {
-      const list = pendingByCategory.get(categoryId);
-      if (!list) return [];
-      const cells = new Set(cellIds);
-      return list.filter((p) => cells.has(p.ticket.cellId!) && p.ticket.reportedAt > after && p.ticket.reportedAt < before)
-        .map((p) => ({ id: p.ticket.id, cellId: p.ticket.cellId!, reportedAt: p.ticket.reportedAt }));
+    complaintsAt: async (categoryId, cellIds, after, before) => {
+      if (span && after >= span.from && before <= span.to) {
+        return [...inMemory(span.byCategory.get(categoryId), cellIds, after, before), ...inMemory(batchComplaints.get(categoryId), cellIds, after, before)];
+      }
+      const pendingOnes = inMemory(pendingByCategory.get(categoryId)?.map((p) => ({ id: p.ticket.id, cellId: p.ticket.cellId!, reportedAt: p.ticket.reportedAt })), cellIds, after, before);
+      return [...await complaintsAt(trx, categoryId, cellIds, after, before), ...pendingOnes];
     },
+    neighboursOfCells: (cellIds) => neighboursFor(trx, c, cellIds),
     beforeChange: flush,
+    neighbourhoodLocked: span != null,
   };
 
   const outcomes: Outcome[] = [];
@@ -311,6 +334,9 @@ async function runBatch(trx: Q, c: RowContext, rows: ImportRow[], batchMs: numbe
       if (t.isNetwork && t.cellId) {
         const byCat = pendingByCategory.get(t.categoryId);
         if (byCat) byCat.push(plan); else pendingByCategory.set(t.categoryId, [plan]);
+        const complaint = { id, cellId: t.cellId, reportedAt: t.reportedAt };
+        const inBatch = batchComplaints.get(t.categoryId);
+        if (inBatch) inBatch.push(complaint); else batchComplaints.set(t.categoryId, [complaint]);
         // after the history, so a cluster meets the same finished ticket whichever arrived first (§4, §11)
         await detectHotspots(trx, deps, id, now, { id, categoryId: t.categoryId, isNetwork: t.isNetwork, cellId: t.cellId, reportedAt: t.reportedAt, regionId: t.regionId }, hooks);
       }
@@ -341,6 +367,7 @@ async function runBatch(trx: Q, c: RowContext, rows: ImportRow[], batchMs: numbe
   }
   try {
     await flush();
+    await applyDelta(trx, pruneDelta(delta), shardOf(trx));
   } catch (err) {
     if (isDatabaseDown(err) || safe) throw err;
     throw new BatchFailed(err);
@@ -388,13 +415,13 @@ const TICKET_FIELDS = TICKET_COLUMNS.map(camel) as (keyof Ticket)[];
  * Writes worked-out rows: what insertTicket, each history step and the KPI hook would have
  * written, as a few multi-row statements (in row order, so ids follow the rows as before).
  */
-async function writePlans(trx: Q, deps: Deps, plans: Plan[], now: number): Promise<void> {
+async function writePlans(trx: Q, deps: Deps, plans: Plan[], now: number, batchDelta: Delta | null): Promise<void> {
   await insertMany(trx, 'ticket', TICKET_COLUMNS, plans.map((p) => TICKET_FIELDS.map((f) => p.ticket[f])));
   const events: unknown[][] = [];
   const clocks: unknown[][] = [];
   const departments: unknown[][] = [];
   const stored: { ticketId: number; facts: string }[] = [];
-  const delta = emptyDelta();
+  const delta = batchDelta ?? emptyDelta();
   for (const p of plans) {
     const id = p.ticket.id;
     for (const e of p.events) events.push([id, e.type, e.at, e.recordedAt, e.actor, e.actorRole, e.fromDepartmentId, e.toDepartmentId, e.data]);
@@ -411,9 +438,52 @@ async function writePlans(trx: Q, deps: Deps, plans: Plan[], now: number): Promi
   await insertMany(trx, 'ticket_department', ['ticket_id', 'department_id'], departments);
   // the KPI contributions, and their sum added to the aggregates once
   await insertStored(trx, stored);
-  await applyDelta(trx, pruneDelta(delta), shardOf(trx));
+  if (!batchDelta) await applyDelta(trx, pruneDelta(delta), shardOf(trx));
   // one ticket.created message per ticket (history is not news: no message per past step)
   const outbox = await insertMany(trx, 'outbox', ['topic', 'ticket_id', 'payload', 'created_at'],
     plans.map((p) => ['ticket.created', p.ticket.id, JSON.stringify({ ticketId: p.ticket.id }), now]), 'id, ticket_id');
   await insertMany(trx, 'outbox_pending', ['outbox_id', 'ticket_id'], outbox.map((r) => [Number(r.id), Number(r.ticketId ?? r.ticket_id)]));
+}
+
+/** Most stored complaints a batch reads at once for detection; a busier time span is read per row. */
+const SNAPSHOT_MAX = 20_000;
+
+/**
+ * The stored network complaints of the batch's categories reported within a window of the batch's
+ * time span, read once after the neighbourhoods of the batch's network rows are locked (on
+ * PostgreSQL, so that concurrent intake at those cells waits for this batch, as it would wait for
+ * a row's own detection). Null when the span holds too many: then each row reads the index.
+ */
+async function complaintSnapshot(trx: Q, c: RowContext, ref: ReplayReference, rows: ImportRow[], windowMs: number): Promise<{ from: number; to: number; byCategory: Map<string, Complaint[]> } | null> {
+  const network = rows.filter((r) => r.intake.cellId && ref.categories.get(r.intake.category)?.isNetwork && ref.cells.has(r.intake.cellId));
+  if (network.length === 0) return null;
+  const neighbours = await neighboursFor(trx, c, network.map((r) => r.intake.cellId!));
+  await lockNeighbourhoods(trx, c.deps.db.engine, network.map((r) => ({ categoryId: r.intake.category, cellIds: [r.intake.cellId!, ...(neighbours.get(r.intake.cellId!) ?? [])] })));
+  let from = Infinity;
+  let to = -Infinity;
+  for (const r of network) { from = Math.min(from, r.reportedAt - windowMs); to = Math.max(to, r.reportedAt + windowMs); }
+  const stored = await networkComplaintsBetween(trx, [...ref.parentOf.keys()], [...new Set(network.map((r) => r.intake.category))], from, to, SNAPSHOT_MAX + 1);
+  if (stored.length > SNAPSHOT_MAX) return null;
+  const byCategory = new Map<string, Complaint[]>();
+  for (const x of stored) {
+    const list = byCategory.get(x.categoryId);
+    const complaint = { id: x.id, cellId: x.cellId, reportedAt: x.reportedAt };
+    if (list) list.push(complaint); else byCategory.set(x.categoryId, [complaint]);
+  }
+  return { from, to, byCategory };
+}
+
+/** Neighbour lists, read once per import for the cells its rows name (and their neighbours' when detection asks). */
+async function neighboursFor(trx: Q, c: RowContext, cellIds: readonly string[]): Promise<Map<string, string[]>> {
+  const missing = [...new Set(cellIds)].filter((x) => !c.neighbours.has(x));
+  if (missing.length) {
+    const found = await neighboursOfCells(trx, missing);
+    for (const x of missing) c.neighbours.set(x, found.get(x) ?? []);
+  }
+  const out = new Map<string, string[]>();
+  for (const x of cellIds) {
+    const list = c.neighbours.get(x)!;
+    if (list.length) out.set(x, list);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import type { Actor } from '../access/actor.ts';
 import { regionInScope } from '../access/actor.ts';
 import type { Role } from '../access/roles.ts';
 import { AppError, errors } from '../errors.ts';
-import { dayKey, parseIso } from '../shared/time.ts';
+import { parseIso } from '../shared/time.ts';
 import { normaliseMsisdn } from '../pii/phone.ts';
 import type { Pii } from '../pii/pii.ts';
 import type { Category } from '../tickets/categories.ts';
@@ -14,7 +14,8 @@ import { checkStep, EVENT_ROLES, RESOLUTIONS, type StepType } from '../tickets/w
 import type { StepInput } from '../tickets/apply-event.ts';
 import type { Ticket } from '../tickets/repository.ts';
 import type { TicketClockRow } from '../tickets/tables.ts';
-import { contributionOf, type Contribution } from '../kpis/contribution.ts';
+// dayOf: shared/time.ts dayKey with the zone's offset remembered per day (Intl is the cost of dayKey)
+import { contributionOf, dayOf, type Contribution } from '../kpis/contribution.ts';
 import type { ImportEvent, ImportRow } from './ticket-rows.ts';
 import type { DepartmentInfo, KnownUser } from './repository.ts';
 
@@ -155,7 +156,7 @@ export function planIntake(ref: ReplayReference, actor: Actor, row: ImportRow, n
     categoryId: category.id,
     isNetwork: category.isNetwork ? 1 : 0,
     network, cellId: input.cellId ?? null, lon, lat, address: input.address ?? null,
-    regionId, reportedAt, reportedDay: dayKey(reportedAt, ref.timeZone),
+    regionId, reportedAt, reportedDay: dayOf(reportedAt, ref.timeZone),
     description: input.description,
     status: 'new', grade: 'ordinary', gradeProposal: proposal ? JSON.stringify(proposal) : null,
     isRepeat: repeat ? 1 : 0, hotspotId: null, nocDepartmentId: null, assigneeDepartmentId: null, prevDepartmentId: null,
@@ -192,6 +193,27 @@ function validateInput(s: StepInput): void {
 
 const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'network_management', 'expert']);
 const ALL_CLOCKS = ['triage', 'initial_reply', 'resolution', 'commitment', 'follow_up'] as const;
+const NOC_CLOCKS = ['triage', 'initial_reply', 'resolution'] as const;
+const DEPARTMENT_CLOCKS = ['initial_reply', 'resolution'] as const;
+/** The step fields a history row keeps, in apply-event.ts's order. */
+const COPIED = ['text', 'kind', 'reason', 'resolution', 'grade', 'to', 'networkIssueId', 'responded', 'score', 'comment'] as const;
+
+/** Stops a running clock of this round at `at` (clock-store.ts stopRunningClock): met by its due time, else breached at it. */
+function stopClock(p: Plan, round: number, clock: ClockName, at: number): void {
+  for (const c of p.clocks) {
+    if (c.clock !== clock || c.round !== round || c.stoppedAt != null) continue;
+    const stoppedAt = Math.max(at, c.startedAt);
+    c.breachedAt = c.breachedAt ?? (stoppedAt > c.dueAt ? c.dueAt : null);
+    c.stoppedAt = stoppedAt;
+    c.nextFireAt = null;
+    return;
+  }
+}
+
+/** Remembers a department the ticket reached (repository.ts recordDepartment). */
+function recordDepartment(p: Plan, departmentId: string): void {
+  if (!p.departments.includes(departmentId)) p.departments.push(departmentId);
+}
 
 /** applyStepIn for a history step (no notification, no outbox, KPIs once at the end), on the plan. */
 function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepInput, at: number, now: number): void {
@@ -207,23 +229,12 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
   const data: Record<string, unknown> = {};
   let from: string | null = t.assigneeDepartmentId;
   let to: string | null = null;
-  let retimed = false;
-  const stop = (clock: ClockName) => {
-    const c = p.clocks.find((x) => x.clock === clock && x.round === t.round && x.stoppedAt == null);
-    if (!c) return;
-    const stoppedAt = Math.max(at, c.startedAt);
-    c.breachedAt = c.breachedAt ?? (stoppedAt > c.dueAt ? c.dueAt : null);
-    c.stoppedAt = stoppedAt;
-    c.nextFireAt = null;
-  };
-  const start = (clock: ClockName, tk: Ticket = t) => { startClock(p, sla, tk, clock, at); };
-  const record = (departmentId: string) => { if (!p.departments.includes(departmentId)) p.departments.push(departmentId); };
-  const copy = <K extends keyof StepInput>(...keys: K[]) => { for (const k of keys) if (s[k] !== undefined) data[k] = s[k]; };
-  copy('text', 'kind', 'reason', 'resolution', 'grade', 'to', 'networkIssueId', 'responded', 'score', 'comment');
+  // (helpers at module level: a closure made per step costs more than the step under tsx's keepNames)
+  for (const k of COPIED) if (s[k] !== undefined) data[k] = s[k];
 
   switch (s.type) {
     case 'resolved_at_intake': {
-      stop('commitment');
+      stopClock(p, t.round, 'commitment', at);
       Object.assign(set, { status: 'customer_replied', resolvedAtIntake: 1 });
       from = null;
       break;
@@ -234,7 +245,7 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
         if (!noc) throw errors.invalidState(`region ${t.regionId} has no NOC department to take network tickets`, { region: t.regionId });
         to = noc;
         Object.assign(set, { status: 'dispatched', nocDepartmentId: noc, assigneeDepartmentId: noc });
-        for (const c of ['triage', 'initial_reply', 'resolution'] as const) start(c);
+        for (const c of NOC_CLOCKS) startClock(p, sla, t, c, at);
       } else {
         if (!s.department) throw errors.validation('dispatching a non-network ticket needs a department', { missing: ['department'] });
         const d = ref.departments.get(s.department);
@@ -243,14 +254,14 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
         }
         to = d.id;
         Object.assign(set, { status: 'in_progress', assigneeDepartmentId: d.id });
-        for (const c of ['initial_reply', 'resolution'] as const) start(c);
+        for (const c of DEPARTMENT_CLOCKS) startClock(p, sla, t, c, at);
       }
       from = null;
-      record(to);
+      recordDepartment(p, to);
       break;
     }
     case 'triaged': {
-      stop('triage');
+      stopClock(p, t.round, 'triage', at);
       if (s.grade !== t.grade) {
         data.previousGrade = t.grade;
         t = { ...t, grade: s.grade! };
@@ -263,7 +274,6 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
           Object.assign(c, { calendarId: pl.calendarId, durationMs: pl.durationMs, warnAt: pl.warnAt, dueAt: pl.dueAt, provinceAt: pl.provinceAt });
           c.nextFireAt = nextFire(c);
         }
-        retimed = true;
       }
       Object.assign(set, { status: 'in_progress' });
       to = t.assigneeDepartmentId;
@@ -276,7 +286,7 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
       if (d.id === t.assigneeDepartmentId) throw errors.invalidState(`the ticket is already with ${d.id}`, { department: d.id });
       to = d.id;
       Object.assign(set, { assigneeDepartmentId: d.id, prevDepartmentId: t.assigneeDepartmentId });
-      record(d.id);
+      recordDepartment(p, d.id);
       break;
     }
     case 'escalated': {
@@ -286,7 +296,7 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
         if (expert === t.assigneeDepartmentId) throw errors.invalidState('the ticket is already with the experts', { department: expert });
         to = expert;
         Object.assign(set, { assigneeDepartmentId: expert, prevDepartmentId: t.assigneeDepartmentId });
-        record(expert);
+        recordDepartment(p, expert);
       }
       // escalation to the supervisors or the province only notifies: a history step does not
       break;
@@ -294,8 +304,8 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
     case 'department_replied': {
       if (s.kind === 'final') {
         if (!t.isNetwork) {
-          stop('initial_reply');
-          stop('resolution');
+          stopClock(p, t.round, 'initial_reply', at);
+          stopClock(p, t.round, 'resolution', at);
           Object.assign(set, { status: 'replied', assigneeDepartmentId: null, ...(s.resolution ? { resolution: s.resolution } : {}) });
         } else {
           const prev = t.prevDepartmentId;
@@ -305,16 +315,16 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
           if (s.resolution && !nocResolutionGiven(p)) set.resolution = s.resolution;
         }
       } else if (!t.isNetwork) {
-        stop('initial_reply');
+        stopClock(p, t.round, 'initial_reply', at);
       }
       break;
     }
     case 'noc_replied': {
       from = t.nocDepartmentId;
       to = departmentOfKind(ref, t.regionId, 'complaint_centre');
-      stop('initial_reply');
+      stopClock(p, t.round, 'initial_reply', at);
       if (s.kind === 'final') {
-        stop('resolution');
+        stopClock(p, t.round, 'resolution', at);
         Object.assign(set, { status: 'replied', assigneeDepartmentId: null, ...(s.resolution ? { resolution: s.resolution } : {}) });
         data.toComplaintCentre = true;
       }
@@ -322,30 +332,30 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
     }
     case 'customer_contacted': {
       if (s.kind === 'final') {
-        stop('commitment');
+        stopClock(p, t.round, 'commitment', at);
         Object.assign(set, { status: 'customer_replied' });
-        start('follow_up');
+        startClock(p, sla, t, 'follow_up', at);
       }
       from = null;
       break;
     }
     case 'followed_up': {
-      stop('follow_up');
+      stopClock(p, t.round, 'follow_up', at);
       Object.assign(set, { status: 'followed_up' });
       from = null;
       break;
     }
     case 'closed': {
-      for (const c of ALL_CLOCKS) stop(c);
+      for (const c of ALL_CLOCKS) stopClock(p, t.round, c, at);
       Object.assign(set, { status: 'closed', closedAt: at, assigneeDepartmentId: null });
       from = null;
       break;
     }
     case 'reopened': {
-      for (const c of ALL_CLOCKS) stop(c);
+      for (const c of ALL_CLOCKS) stopClock(p, t.round, c, at);
       Object.assign(set, { round: t.round + 1, isRepeat: 1, status: 'new', closedAt: null, resolution: null, resolvedAtIntake: 0, assigneeDepartmentId: null, nocDepartmentId: null });
       t = { ...t, round: t.round + 1 };
-      start('commitment', { ...t, commitmentHours: null });
+      startClock(p, sla, { ...t, commitmentHours: null }, 'commitment', at);
       from = null;
       break;
     }
@@ -355,7 +365,7 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
   }
 
   event(p, { type: s.type, at, actor, fromDepartmentId: from, toDepartmentId: to, data }, now);
-  void retimed; // the summary reads the clocks as they are now either way
+  // (after a re-timing too: the clocks are as they are now, as clockSummary would read them)
   const summary = summarise(p.clocks.filter((c) => c.stoppedAt == null), now);
   p.ticket = { ...t, ...set, ...summary, version: t.version + 1, updatedAt: now };
 }

@@ -81,6 +81,9 @@ export async function refreshPlannerStats(db: Q, engine: Engine): Promise<void> 
 
 /** Most parameters in one statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMS = 30_000;
+const insertTexts = new Map<string, string>();
+/** Most rows in one statement. */
+const MAX_ROWS = 512;
 
 /**
  * Inserts rows (each a value list in `columns` order, snake_case names) with multi-row
@@ -90,14 +93,22 @@ const MAX_PARAMS = 30_000;
  */
 export async function insertMany(q: Q, table: string, columns: readonly string[], rows: readonly unknown[][], returning?: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  if (rows.length === 0) return out;
   const pg = isPostgres(q);
-  const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  for (let i = 0; i < rows.length; i += per) {
-    const part = rows.slice(i, i + per);
-    let n = 0;
-    const tuple = pg ? () => `(${columns.map(() => `$${++n}`).join(', ')})` : (() => { const t = `(${columns.map(() => '?').join(', ')})`; return () => t; })();
-    const text = `insert into ${table} (${columns.join(', ')}) values ${part.map(tuple).join(', ')}${returning ? ` returning ${returning}` : ''}`;
+  // statements of a few fixed sizes (the largest that fits, then halves), so their texts repeat and stay prepared
+  let size = 1;
+  while (size * 2 * columns.length <= MAX_PARAMS && size < MAX_ROWS) size *= 2;
+  for (let i = 0; i < rows.length;) {
+    while (size > rows.length - i) size /= 2;
+    const part = rows.slice(i, i + size);
+    i += size;
+    const key = `${pg}|${table}|${columns.join(',')}|${size}|${returning ?? ''}`;
+    let text = insertTexts.get(key);
+    if (!text) {
+      let n = 0;
+      const tuple = pg ? () => `(${columns.map(() => `$${++n}`).join(', ')})` : (() => { const t = `(${columns.map(() => '?').join(', ')})`; return () => t; })();
+      text = `insert into ${table} (${columns.join(', ')}) values ${part.map(tuple).join(', ')}${returning ? ` returning ${returning}` : ''}`;
+      insertTexts.set(key, text);
+    }
     const r = await q.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, part.flat()));
     if (returning) out.push(...r.rows);
   }
@@ -149,4 +160,17 @@ export async function ticketsOfCustomers(q: Q, customerKeys: readonly string[], 
     for (const r of rows) out.push({ id: Number(r.id), customerKey: r.customerKey, categoryId: r.categoryId, reportedAt: Number(r.reportedAt), isRepeat: Number(r.isRepeat) });
   }
   return out;
+}
+
+/**
+ * Network complaints with a cell, of these categories, reported strictly between `after` and
+ * `before`, in these regions (all of them: neighbours cross city borders), through the index
+ * (region_id, reported_at); at most `limit` rows.
+ */
+export async function networkComplaintsBetween(q: Q, regionIds: readonly string[], categoryIds: readonly string[], after: number, before: number, limit: number): Promise<{ id: number; cellId: string; categoryId: string; reportedAt: number }[]> {
+  if (regionIds.length === 0 || categoryIds.length === 0) return [];
+  const rows = await q.selectFrom('ticket').select(['id', 'cellId', 'categoryId', 'reportedAt'])
+    .where('regionId', 'in', [...regionIds]).where('reportedAt', '>', after).where('reportedAt', '<', before)
+    .where('categoryId', 'in', [...categoryIds]).where('cellId', 'is not', null).limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), cellId: r.cellId!, categoryId: r.categoryId, reportedAt: Number(r.reportedAt) }));
 }
