@@ -17,6 +17,7 @@ import { detectHotspots, type DetectHooks } from '../hotspots/detect.ts';
 import { hotspotRule } from '../hotspots/settings.ts';
 import { lockNeighbourhoods } from '../hotspots/locks.ts';
 import { complaintsAt, neighboursOfCells } from '../hotspots/repository.ts';
+import { neighbourhoods } from '../network/neighbour-cache.ts';
 import type { Complaint } from '../hotspots/windows.ts';
 import { addContribution, emptyDelta, encodeContribution, pruneDelta, type Delta } from '../kpis/contribution.ts';
 import { applyDelta, insertStored, shardOf } from '../kpis/store.ts';
@@ -218,6 +219,7 @@ async function runBatch(trx: Q, c: RowContext, rows: ImportRow[], batchMs: numbe
   const engine = deps.db.engine;
   const started = Date.now();
   const tree = await regionTree(trx, now);
+  const customerKeys = new Map<string, string>();
   const ref: ReplayReference = {
     categories: await categoriesById(trx, now),
     cells: await cellsById(trx, rows.map((r) => r.intake.cellId).filter((x): x is string => !!x)),
@@ -227,6 +229,11 @@ async function runBatch(trx: Q, c: RowContext, rows: ImportRow[], batchMs: numbe
     users: c.users,
     timeZone: deps.config.timeZone,
     pii: deps.pii,
+    customerKey: (msisdn) => {
+      let key = customerKeys.get(msisdn);
+      if (key === undefined) { key = deps.pii.blindIndex(msisdn); customerKeys.set(msisdn, key); }
+      return key;
+    },
   };
   const nextId = await ticketIdSource(trx, engine, Math.min(rows.length, 1000));
 
@@ -241,7 +248,7 @@ async function runBatch(trx: Q, c: RowContext, rows: ImportRow[], batchMs: numbe
     let hi = -Infinity;
     for (const r of left) {
       const msisdn = normaliseMsisdn(r.intake.customer?.msisdn ?? '');
-      if (msisdn) keys.add(deps.pii.blindIndex(msisdn));
+      if (msisdn) keys.add(ref.customerKey(msisdn));
       lo = Math.min(lo, r.reportedAt);
       hi = Math.max(hi, r.reportedAt);
     }
@@ -458,6 +465,8 @@ async function complaintSnapshot(trx: Q, c: RowContext, ref: ReplayReference, ro
   const network = rows.filter((r) => r.intake.cellId && ref.categories.get(r.intake.category)?.isNetwork && ref.cells.has(r.intake.cellId));
   if (network.length === 0) return null;
   const neighbours = await neighboursFor(trx, c, network.map((r) => r.intake.cellId!));
+  // detection asks the shared neighbour cache for N(x): answer it from these lists instead of a read per cell
+  for (const x of new Set(network.map((r) => r.intake.cellId!))) await neighbourhoods.get(trx, x, async () => neighbours.get(x) ?? []);
   await lockNeighbourhoods(trx, c.deps.db.engine, network.map((r) => ({ categoryId: r.intake.category, cellIds: [r.intake.cellId!, ...(neighbours.get(r.intake.cellId!) ?? [])] })));
   let from = Infinity;
   let to = -Infinity;

@@ -42,6 +42,8 @@ export interface ReplayReference {
   users: Map<string, KnownUser>;
   timeZone: string;
   pii: Pii;
+  /** pii.blindIndex of a normalised phone number (the caller may remember them) */
+  customerKey: (msisdn: string) => string;
 }
 
 type Clock = Omit<TicketClockRow, 'id'>;
@@ -140,7 +142,7 @@ export function planIntake(ref: ReplayReference, actor: Actor, row: ImportRow, n
     throw errors.validation('a network complaint needs a place: cellId, location {lon, lat} or address', { field: 'cellId' });
   }
 
-  const customerKey = ref.pii.blindIndex(msisdn);
+  const customerKey = ref.customerKey(msisdn);
   const repeat = repeatOf(customerKey, category.id, reportedAt);
   const proposal = gradeProposal({ vip: !!input.customer.vip, repeat, channel: input.channel, hotspot: false });
   const commitment = planFor(ref.sla, { clock: 'commitment', categoryId: category.id, grade: 'ordinary', startedAt: reportedAt, commitmentHours: input.commitmentHours ?? null });
