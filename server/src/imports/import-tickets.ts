@@ -34,7 +34,7 @@ export type TicketImportInput = { rows: readonly unknown[] } | { ndjson: string 
 export interface TicketImportOptions {
   /** after each batch: rows finished (created, skipped or rejected) out of all rows */
   onProgress?: (done: number, total: number) => void;
-  /** most rows per transaction (each row in its own savepoint); default 500 */
+  /** most rows per transaction; default 500 */
   batchSize?: number;
   /** commit a batch after this long even if it is not full, so live requests are not held up long; default 500 ms */
   batchMs?: number;
@@ -59,14 +59,16 @@ export interface TicketImportResult {
 /**
  * Imports historical tickets with their full event history (DESIGN §11 `POST /api/v1/import/tickets`).
  *
- * Each row goes through the live rules in event time: intake (insertTicket: repeats, grade
+ * Each row goes through the live rules in event time: intake (insertTicket's rules: repeats, grade
  * proposal, commitment clock from reportedAt), then each event as a workflow step at its own time
- * (applyStepIn: state checks, clocks started, stopped and re-timed at the event's time), then
- * hotspot detection on the finished history. Rules that involve other tickets update those
+ * (applyStepIn's rules: state checks, clocks started, stopped and re-timed at the event's time),
+ * then hotspot detection on the finished history. Rules that involve other tickets update those
  * tickets when a late one arrives (repeats, hotspots), so the outcome does not depend on the
  * order of arrival. An already imported `externalId` is skipped, a bad row is rejected with its
- * reason; rows are applied in batches, one transaction per batch and one savepoint per row, so a
- * rejected row leaves nothing behind and never stops the others.
+ * reason; rows are applied in batches, one transaction per batch (runBatch: each row worked out
+ * in memory, so a rejected row leaves nothing behind and never stops the others; the accepted
+ * ones written together; a row failing in the database sends the batch back row by row, each in
+ * its own savepoint).
  *
  * Imports act as the system (`import:<caller>`) within the caller's regions. An event's `actor`
  * names the user who took the step; it is recorded as that user when the user exists and has the
