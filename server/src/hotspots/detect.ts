@@ -6,7 +6,7 @@ import { categoriesById } from '../tickets/categories.ts';
 import { linkHotspotMembers, mergeHotspotProblem, openHotspotProblem, reopenHotspotProblem } from '../problems/hotspot-problems.ts';
 import { hotspotRule } from './settings.ts';
 import { lockGroups, lockNeighbourhood } from './locks.ts';
-import { qualifyingWindows, type Neighbourhood } from './windows.ts';
+import { qualifyingWindows, type Complaint, type Neighbourhood } from './windows.ts';
 import { joinHotspot } from './membership.ts';
 import {
   addHotspotCells, complaintsAt, neighboursOf, neighboursOfCells, foldHotspotCells, getHotspot, hotspotsForUpdate, memberIds, membershipOf, nocOf, type Hotspot,
@@ -42,7 +42,7 @@ export const NOTIFY_RECENT_MS = 24 * 3600_000;
  *
  * Returns whether any group changed (this ticket and others may then have been regraded).
  */
-export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: number, known?: DetectFacts): Promise<boolean> {
+export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: number, known?: DetectFacts, hooks?: DetectHooks): Promise<boolean> {
   const j = known ?? await trx.selectFrom('ticket').select(['id', 'categoryId', 'isNetwork', 'cellId', 'reportedAt', 'regionId']).where('id', '=', ticketId).executeTakeFirst();
   if (!j || !j.isNetwork || !j.cellId) return false;
   const engine = deps.db.engine;
@@ -54,19 +54,20 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   // the owners of the windows j is in are complaints at cells of N(x), reported in [t, t + W)
   const neighbours = new Map<string, string[]>([[x, await neighboursOf(trx, x)]]);
   const nx = [x, ...neighbours.get(x)!];
-  await lockNeighbourhood(trx, engine, j.categoryId, nx);
+  if (!hooks?.neighbourhoodLocked) await lockNeighbourhood(trx, engine, j.categoryId, nx);
   const inNx = new Set(nx);
-  const complaints = await complaintsAt(trx, j.categoryId, nx, t - W, t + W);
+  const read = (cells: string[]) => (hooks?.complaintsAt ?? ((...a) => complaintsAt(trx, ...a)))(j.categoryId, cells, t - W, t + W);
+  const complaints = await read(nx);
   const owners = complaints.filter((c) => c.reportedAt >= t);
 
   // a window W(o) holds complaints at N(x_o): read the neighbour lists of the owners' cells (only
   // those: usually j is the only owner and N(x) is known) and the complaints at cells not read yet
   const ownerCells = [...new Set(owners.map((o) => o.cellId))].filter((c) => c !== x);
   if (ownerCells.length) {
-    for (const [cell, list] of await neighboursOfCells(trx, ownerCells)) neighbours.set(cell, list);
+    for (const [cell, list] of await (hooks?.neighboursOfCells ?? ((cells) => neighboursOfCells(trx, cells)))(ownerCells)) neighbours.set(cell, list);
     const more = new Set<string>();
     for (const y of ownerCells) for (const z of neighbours.get(y) ?? []) if (!inNx.has(z)) more.add(z);
-    if (more.size) complaints.push(...await complaintsAt(trx, j.categoryId, [...more], t - W, t + W));
+    if (more.size) complaints.push(...await read([...more]));
   }
 
   const sets = new Map<string, Set<string>>();
@@ -84,6 +85,7 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
   for (const w of qualifying) for (const m of w.members) joinAt.set(m, Math.min(joinAt.get(m) ?? Infinity, w.owner.reportedAt));
   const mergeAt = Math.min(...qualifying.map((w) => w.owner.reportedAt));
 
+  await hooks?.beforeChange?.();
   await lockGroups(trx, engine, j.categoryId);
   const current = await membershipOf(trx, [...joinAt.keys()]);
   const groups = await liveGroups(trx, engine, current.map((c) => c.hotspotId).filter((id): id is number => id != null));
@@ -176,6 +178,21 @@ export async function detectHotspots(trx: Q, deps: Deps, ticketId: number, now: 
 
 /** What detection needs of the new ticket (intake passes the row it has just written instead of a read). */
 export interface DetectFacts { id: number; categoryId: string; isNetwork: number; cellId: string | null; reportedAt: number; regionId: string }
+
+/**
+ * For a caller that holds tickets it has not written yet (the history import writes a batch at
+ * once): `complaintsAt` answers the reads of the ticket index (repository.ts complaintsAt)
+ * including those tickets, `neighboursOfCells` the neighbour reads, and `beforeChange` is awaited
+ * before detection reads or changes anything else, so the caller can write them first. Live
+ * intake passes none.
+ */
+export interface DetectHooks {
+  complaintsAt?: (categoryId: string, cellIds: readonly string[], after: number, before: number) => Promise<Complaint[]>;
+  neighboursOfCells?: (cellIds: readonly string[]) => Promise<Map<string, string[]>>;
+  beforeChange?: () => Promise<void>;
+  /** the caller holds the neighbourhood's locks already (locks.ts lockNeighbourhoods) */
+  neighbourhoodLocked?: boolean;
+}
 
 /** The live groups of these ids, oldest first; a merged id (history only) resolves to the group it went into. */
 async function liveGroups(trx: Q, engine: Deps['db']['engine'], ids: number[]): Promise<Hotspot[]> {

@@ -21,6 +21,17 @@ export async function lockNeighbourhood(trx: Q, engine: Engine, categoryId: stri
   await sql`select pg_advisory_xact_lock(k) from (select unnest(${keys}::bigint[]) as k order by 1) s`.execute(trx);
 }
 
+/**
+ * lockNeighbourhood for several complaints at once (the history import, before it reads a batch's
+ * neighbourhoods): every key in one statement, in the same ascending order.
+ */
+export async function lockNeighbourhoods(trx: Q, engine: Engine, sets: readonly { categoryId: string; cellIds: readonly string[] }[]): Promise<void> {
+  if (engine !== 'postgres') return;
+  const keys = [...new Set(sets.flatMap((s) => s.cellIds.map((c) => lockKey(`hotspot:${s.categoryId}:${c}`))))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  if (keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(k) from (select unnest(${keys}::bigint[]) as k order by 1) s`.execute(trx);
+}
+
 /** The category-wide lock taken before group membership is read and changed. */
 export async function lockGroups(trx: Q, engine: Engine, categoryId: string): Promise<void> {
   if (engine !== 'postgres') return;
