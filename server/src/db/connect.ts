@@ -27,7 +27,7 @@ export interface Db {
 /**
  * better-sqlite3 with a cache of prepared statements: Kysely prepares every query it runs, and
  * preparing costs more than running most of ours. A statement still being iterated is busy: then
- * a fresh one is prepared.
+ * a fresh one is prepared. Past 2,000 texts (imports write batches of many sizes) the least recently used go.
  */
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
@@ -43,9 +43,15 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
         // immediate` takes the write lock up front and waits for it under busy_timeout instead.
         const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
         const hit = cache.get(text);
-        if (hit && !hit.busy) return hit;
+        if (hit && !hit.busy) {
+          // least recently used go first: the hot statements stay
+          cache.delete(text);
+          cache.set(text, hit);
+          return hit;
+        }
         const stmt = target.prepare(text);
-        if (cache.size >= 2000) cache.clear();
+        cache.delete(text);
+        if (cache.size >= 2000) cache.delete(cache.keys().next().value!);
         cache.set(text, stmt);
         return stmt;
       };

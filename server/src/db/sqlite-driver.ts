@@ -123,24 +123,8 @@ class SplitConnection implements DatabaseConnection {
   }
 }
 
-/** Prepared statements per connection by SQL text (preparing costs more than running a small statement). */
-const prepared = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
-const PREPARED_MAX = 1000;
-
-function statement(db: SQLite.Database, text: string): SQLite.Statement {
-  let m = prepared.get(db);
-  if (!m) { m = new Map(); prepared.set(db, m); }
-  let stmt = m.get(text);
-  if (!stmt) {
-    stmt = db.prepare(text);
-    if (m.size >= PREPARED_MAX) m.delete(m.keys().next().value!);
-    m.set(text, stmt);
-  }
-  return stmt;
-}
-
 function run<R>(db: SQLite.Database, q: CompiledQuery): QueryResult<R> {
-  const stmt = statement(db, q.sql);
+  const stmt = db.prepare(q.sql);
   const params = q.parameters as unknown[];
   if (stmt.reader) return { rows: stmt.all(params) as R[] };
   const { changes, lastInsertRowid } = stmt.run(params);
