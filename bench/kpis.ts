@@ -99,9 +99,11 @@ async function main(): Promise<void> {
   const { kpiReport } = await import('../server/src/kpis/query.ts');
   const seeded = await seedBench(h, { tickets: TICKETS });
   const { loadSeconds, rebuildSeconds } = seeded;
-  const counts = async (table: 'ticket' | 'ticketClock' | 'kpiDay' | 'kpiTicket' | 'kpiDurationDay' | 'kpiDurationMonth') =>
+  const counts = async (table: 'kpiDay' | 'kpiTicket' | 'kpiDurationDay' | 'kpiDurationMonth') =>
     Number((await h.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = { ticket: await counts('ticket'), ticketClock: await counts('ticketClock'), kpiDay: await counts('kpiDay'), kpiDurationDay: await counts('kpiDurationDay'), kpiDurationMonth: await counts('kpiDurationMonth'), kpiTicket: await counts('kpiTicket') };
+  // the raw tables by their highest id (ids are 1…N as seeded): a count(*) of 45M clock rows reads the whole table
+  const maxId = async (table: 'ticket' | 'ticketClock') => Number((await h.db.kysely.selectFrom(table).select((eb) => eb.fn.max('id').as('n')).executeTakeFirstOrThrow()).n);
+  const rows = { ticket: await maxId('ticket'), ticketClock: await maxId('ticketClock'), kpiDay: await counts('kpiDay'), kpiDurationDay: await counts('kpiDurationDay'), kpiDurationMonth: await counts('kpiDurationMonth'), kpiTicket: await counts('kpiTicket') };
 
   const config = { ...loadConfig({ NETCARE_DATA_DIR: tmpdir(), NETCARE_DATABASE_URL: h.url }), timeZone: TZ };
   const deps = { db: h.db, config, clock: new ManualClock(NOW), pii: testPii() };

@@ -121,7 +121,8 @@ export async function openBenchDb(o: { sqlite?: string; pg?: string; pgDb?: stri
   await admin.end();
   const u = new URL(o.pg);
   u.pathname = `/${name}`;
-  const db = openDb(u.toString(), { poolSize: o.poolSize ?? 8 });
+  // no 30 s query timeout (the server's): analyze and the aggregate flushes of 10M tickets take longer
+  const db = openDb(u.toString(), { poolSize: o.poolSize ?? 8, queryTimeoutMs: 3_600_000 });
   const close = once(() => db.close());
   const dropIt = async () => {
     await close();
@@ -169,7 +170,9 @@ const once = (fn: () => Promise<void>) => { let p: Promise<void> | null = null; 
 
 async function seededMark(db: Db): Promise<{ tickets: number; aggregates: boolean } | null> {
   try {
-    const r = await sql<{ tickets: number | string; aggregates: number | string }>`select tickets, aggregates from bench_seed`.execute(db.kysely);
+    const r = await sql<{ tickets: number | string; aggregates: number | string; aggregatesAfter?: number | string | null }>`select * from bench_seed`.execute(db.kysely);
+    const after = Number(r.rows[0]?.aggregatesAfter ?? 0);
+    if (after) say(`the aggregates hold only the tickets after id ${after.toLocaleString('en')} (bench/seed.ts --aggregates-from)\n`);
     return r.rows[0] ? { tickets: Number(r.rows[0].tickets), aggregates: Number(r.rows[0].aggregates) === 1 } : null;
   } catch { return null; }
 }
@@ -384,18 +387,22 @@ export interface SeedResult { tickets: number; loadSeconds: number; rebuildSecon
  * `aggregates` is false), then analyzes. A database already marked seeded with as many tickets
  * (and aggregates when asked for) is reused as it is.
  */
-export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: boolean; aggregatesOnly?: boolean; openShare?: number; replicate?: number }): Promise<SeedResult> {
+export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: boolean; aggregatesOnly?: boolean; aggregatesFrom?: number; openShare?: number; replicate?: number }): Promise<SeedResult> {
   const aggregates = o.aggregates ?? true;
-  if (o.aggregatesOnly && !h.seeded) {
-    // raw rows written, no seed mark: a load whose aggregate build was interrupted (the raw rows
-    // and their indexes are complete once the aggregates have started); build them afresh
-    // ids are 1…N by construction: the highest one is the count (a count(*) reads the whole table)
+  if (o.aggregatesOnly) {
+    // raw rows written: a load whose aggregate build was interrupted (no seed mark; the raw rows
+    // and their indexes are complete once the aggregates have started), or one seeded without
+    // aggregates; build them afresh, for every ticket or (aggregatesFrom) those reported from then on.
+    // Ids are 1…N by construction: the highest one is the count (a count(*) reads the whole table).
     const n = Number((await sql<{ n: number | string }>`select max(id) as n from ticket`.execute(h.db.kysely)).rows[0].n);
     if (n !== o.tickets) throw new Error(`the database holds ${n} tickets, not ${o.tickets}: seed it again`);
-    say(`${h.engine}: building the aggregates of the ${n.toLocaleString('en')} raw tickets\n`);
-    const rebuildSeconds = await aggregate(h, o.tickets);
-    await sql`create table bench_seed (tickets bigint, aggregates integer)`.execute(h.db.kysely);
-    await sql`insert into bench_seed values (${o.tickets}, 1)`.execute(h.db.kysely);
+    // ids follow the report times (generate(): START + (j + rnd) × span / N); 1,000 ids of margin
+    const afterId = o.aggregatesFrom ? Math.max(0, Math.floor(((o.aggregatesFrom - START) / (END - START)) * n) - 1000) : 0;
+    say(`${h.engine}: building the aggregates of the raw tickets${afterId ? ` after id ${afterId.toLocaleString('en')} (reported from ${new Date(o.aggregatesFrom!).toISOString()} on)` : ''}\n`);
+    const rebuildSeconds = await aggregate(h, n - afterId, afterId);
+    await sql`drop table if exists bench_seed`.execute(h.db.kysely);
+    await sql`create table bench_seed (tickets bigint, aggregates integer, aggregates_after bigint)`.execute(h.db.kysely);
+    await sql`insert into bench_seed values (${o.tickets}, 1, ${afterId})`.execute(h.db.kysely);
     return { tickets: o.tickets, loadSeconds: 0, rebuildSeconds: round(rebuildSeconds), reused: true };
   }
   if (h.seeded) {
@@ -439,11 +446,11 @@ export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: b
 }
 
 /** Builds the KPI aggregates with rebuildKpis (the live hook's code), then analyzes; seconds taken. */
-async function aggregate(h: BenchDb, tickets: number): Promise<number> {
+async function aggregate(h: BenchDb, tickets: number, afterId = 0): Promise<number> {
   const { rebuildKpis } = await import('../../server/src/kpis/rebuild.ts');
   const t1 = performance.now();
   const every = Math.max(50_000, Math.round(tickets / 20 / 5000) * 5000);
-  await rebuildKpis(h.db.kysely, TZ, { batch: 5000, onProgress: (n) => { if (n % every === 0 || n === tickets) progress('aggregates (rebuildKpis)', n, tickets, t1); } });
+  await rebuildKpis(h.db.kysely, TZ, { batch: 5000, afterId, onProgress: (n) => { if (n % every === 0 || n === tickets) progress('aggregates (rebuildKpis)', n, tickets, t1); } });
   const seconds = (performance.now() - t1) / 1000;
   // the tables it wrote (the raw ones were analysed after their load)
   for (const t of ['kpi_day', 'kpi_duration_day', 'kpi_duration_month', 'kpi_ticket']) await sql`analyze ${sql.table(t)}`.execute(h.db.kysely);
