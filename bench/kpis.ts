@@ -15,6 +15,7 @@
  *     [--pg postgres://…]   a throwaway database on that PostgreSQL server instead of SQLite
  *     [--sqlite FILE]       keep the SQLite database in FILE; a later run reuses it without seeding
  *     [--pg-db NAME]        with --pg: keep the database NAME on that server, reused likewise (bench/seed.ts seeds one)
+ *     [--shapes 0,1,5]      only those query shapes (indexes into the list in main())
  *
  * Progress on stderr, JSON results on stdout.
  */
@@ -117,7 +118,9 @@ async function main(): Promise<void> {
     ['loose days (03-15..04-15) by city and network', { from: '2026-03-15', to: '2026-04-15', groupBy: 'region,network' }],
   ];
   const queries: Record<string, unknown> = {};
-  for (const [name, q] of shapes) {
+  // --shapes 0,1,…: only those (indexes into the list above)
+  const only = opt('shapes', '') ? opt('shapes', '').split(',').map(Number) : null;
+  for (const [name, q] of shapes.filter((_, i) => !only || only.includes(i))) {
     for (let i = 0; i < 3; i++) await kpiReport(deps, province, q);
     const { ms, cpu, last } = await timeRuns(QUERIES, () => kpiReport(deps, province, q));
     const groups = last.groups.length;
