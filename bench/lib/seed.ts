@@ -103,6 +103,7 @@ export async function openBenchDb(o: { sqlite?: string; pg?: string; pgDb?: stri
     const dir = keep ? null : mkdtempSync(join(tmpdir(), 'netcare-bench-db-'));
     const file = keep ? resolve(o.sqlite!) : join(dir!, 'bench.db');
     const existed = existsSync(file);
+    if (existed) quickStats(file);
     const db = openDb(`sqlite:${file}`);
     const close = once(() => db.close());
     return {
@@ -120,7 +121,8 @@ export async function openBenchDb(o: { sqlite?: string; pg?: string; pgDb?: stri
   await admin.end();
   const u = new URL(o.pg);
   u.pathname = `/${name}`;
-  const db = openDb(u.toString(), { poolSize: o.poolSize ?? 8 });
+  // no 30 s query timeout (the server's): analyze and the aggregate flushes of 10M tickets take longer
+  const db = openDb(u.toString(), { poolSize: o.poolSize ?? 8, queryTimeoutMs: 3_600_000 });
   const close = once(() => db.close());
   const dropIt = async () => {
     await close();
@@ -135,12 +137,42 @@ export async function openBenchDb(o: { sqlite?: string; pg?: string; pgDb?: stri
   };
 }
 
+/**
+ * A kept SQLite file never analysed (a load stopped before its final `analyze`): openDb's
+ * `pragma optimize` on open would analyse its indexes, which at 10M tickets on a busy disk is
+ * hours of random reads (even with an `analysis_limit`). Rough statistics instead: each table's
+ * row count (its highest rowid) and every index taken as selective, enough for the rebuild's
+ * range reads; the aggregate build analyses the KPI tables it writes.
+ */
+function quickStats(file: string): void {
+  const raw = new SQLite(file);
+  try {
+    if (raw.prepare(`select 1 from sqlite_master where name = 'sqlite_stat1'`).get()) return;
+    say('no planner statistics: rough ones (row counts, selective indexes)\n');
+    raw.exec('analyze sqlite_schema');
+    const indexes = raw.prepare(`select m.tbl_name as tbl, m.name as idx, (select count(*) from pragma_index_info(m.name)) as cols
+      from sqlite_master m where m.type = 'index' and m.tbl_name not like 'kpi%' and m.tbl_name not like 'sqlite%'`).all() as { tbl: string; idx: string; cols: number }[];
+    const rows = new Map<string, number>();
+    const insert = raw.prepare('insert into sqlite_stat1 (tbl, idx, stat) values (?, ?, ?)');
+    for (const i of indexes) {
+      if (!rows.has(i.tbl)) {
+        let n = 1000;
+        try { n = Number((raw.prepare(`select max(rowid) as n from ${i.tbl}`).get() as { n: number | null }).n ?? 0); } catch { /* without rowid */ }
+        rows.set(i.tbl, Math.max(n, 1));
+      }
+      insert.run(i.tbl, i.idx, [rows.get(i.tbl), ...Array.from({ length: i.cols }, () => 1)].join(' '));
+    }
+  } finally { raw.close(); }
+}
+
 /** `close` may be called again after `drop` or before it: the second call does nothing. */
 const once = (fn: () => Promise<void>) => { let p: Promise<void> | null = null; return () => (p ??= fn()); };
 
 async function seededMark(db: Db): Promise<{ tickets: number; aggregates: boolean } | null> {
   try {
-    const r = await sql<{ tickets: number | string; aggregates: number | string }>`select tickets, aggregates from bench_seed`.execute(db.kysely);
+    const r = await sql<{ tickets: number | string; aggregates: number | string; aggregatesAfter?: number | string | null }>`select * from bench_seed`.execute(db.kysely);
+    const after = Number(r.rows[0]?.aggregatesAfter ?? 0);
+    if (after) say(`the aggregates hold only the tickets after id ${after.toLocaleString('en')} (bench/seed.ts --aggregates-from)\n`);
     return r.rows[0] ? { tickets: Number(r.rows[0].tickets), aggregates: Number(r.rows[0].aggregates) === 1 } : null;
   } catch { return null; }
 }
@@ -293,6 +325,9 @@ function writer(engine: 'sqlite' | 'postgres', url: string) {
   const ready = (async () => {
     await client.connect();
     await client.query('set synchronous_commit = off');
+    // bulk load of rows generated consistent: skip the per-row foreign-key triggers (a superuser
+    // session, as on the throwaway servers; elsewhere the load runs with them)
+    await client.query("set session_replication_role = replica").catch(() => say('foreign-key triggers stay on (not a superuser)\n'));
     indexes = (await client.query(`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = any($1)
       and indexname not in (select conname from pg_constraint)`, [TABLES])).rows;
     for (const i of indexes) await client.query(`drop index ${i.indexname}`);
@@ -352,8 +387,24 @@ export interface SeedResult { tickets: number; loadSeconds: number; rebuildSecon
  * `aggregates` is false), then analyzes. A database already marked seeded with as many tickets
  * (and aggregates when asked for) is reused as it is.
  */
-export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: boolean; openShare?: number; replicate?: number }): Promise<SeedResult> {
+export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: boolean; aggregatesOnly?: boolean; aggregatesFrom?: number; openShare?: number; replicate?: number }): Promise<SeedResult> {
   const aggregates = o.aggregates ?? true;
+  if (o.aggregatesOnly) {
+    // raw rows written: a load whose aggregate build was interrupted (no seed mark; the raw rows
+    // and their indexes are complete once the aggregates have started), or one seeded without
+    // aggregates; build them afresh, for every ticket or (aggregatesFrom) those reported from then on.
+    // Ids are 1…N by construction: the highest one is the count (a count(*) reads the whole table).
+    const n = Number((await sql<{ n: number | string }>`select max(id) as n from ticket`.execute(h.db.kysely)).rows[0].n);
+    if (n !== o.tickets) throw new Error(`the database holds ${n} tickets, not ${o.tickets}: seed it again`);
+    // ids follow the report times (generate(): START + (j + rnd) × span / N); 1,000 ids of margin
+    const afterId = o.aggregatesFrom ? Math.max(0, Math.floor(((o.aggregatesFrom - START) / (END - START)) * n) - 1000) : 0;
+    say(`${h.engine}: building the aggregates of the raw tickets${afterId ? ` after id ${afterId.toLocaleString('en')} (reported from ${new Date(o.aggregatesFrom!).toISOString()} on)` : ''}\n`);
+    const rebuildSeconds = await aggregate(h, n - afterId, afterId);
+    await sql`drop table if exists bench_seed`.execute(h.db.kysely);
+    await sql`create table bench_seed (tickets bigint, aggregates integer, aggregates_after bigint)`.execute(h.db.kysely);
+    await sql`insert into bench_seed values (${o.tickets}, 1, ${afterId})`.execute(h.db.kysely);
+    return { tickets: o.tickets, loadSeconds: 0, rebuildSeconds: round(rebuildSeconds), reused: true };
+  }
   if (h.seeded) {
     if (h.seeded.tickets !== o.tickets) throw new Error(`the kept database holds ${h.seeded.tickets} tickets, not ${o.tickets}`);
     say(`${h.engine}: reusing the seeded database (${h.seeded.tickets.toLocaleString('en')} tickets)\n`);
@@ -395,12 +446,13 @@ export async function seedBench(h: BenchDb, o: { tickets: number; aggregates?: b
 }
 
 /** Builds the KPI aggregates with rebuildKpis (the live hook's code), then analyzes; seconds taken. */
-async function aggregate(h: BenchDb, tickets: number): Promise<number> {
+async function aggregate(h: BenchDb, tickets: number, afterId = 0): Promise<number> {
   const { rebuildKpis } = await import('../../server/src/kpis/rebuild.ts');
   const t1 = performance.now();
   const every = Math.max(50_000, Math.round(tickets / 20 / 5000) * 5000);
-  await rebuildKpis(h.db.kysely, TZ, { batch: 5000, onProgress: (n) => { if (n % every === 0 || n === tickets) progress('aggregates (rebuildKpis)', n, tickets, t1); } });
+  await rebuildKpis(h.db.kysely, TZ, { batch: 5000, afterId, onProgress: (n) => { if (n % every === 0 || n === tickets) progress('aggregates (rebuildKpis)', n, tickets, t1); } });
   const seconds = (performance.now() - t1) / 1000;
-  await sql`analyze`.execute(h.db.kysely);
+  // the tables it wrote (the raw ones were analysed after their load)
+  for (const t of ['kpi_day', 'kpi_duration_day', 'kpi_duration_month', 'kpi_ticket']) await sql`analyze ${sql.table(t)}`.execute(h.db.kysely);
   return seconds;
 }

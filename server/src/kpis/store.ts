@@ -30,19 +30,34 @@ export function shardOf(q: Q): number {
 
 const snake = (c: string) => c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`);
 const COUNTER_COLUMNS = ['department_id', 'day', 'region_id', 'network', 'shard', ...COUNTERS.map(snake)];
+const COUNTER_TYPES = ['text', 'int', 'text', 'text', 'int', ...COUNTERS.map(() => 'bigint')];
 /**
- * A multi-row upsert that adds to the existing row: `insert … values (…), (…) on conflict (key)
- * do update set x = t.x + excluded.x`, written as text with a flat parameter list (the query
- * builder's per-value objects cost more than the database work for thousands of rows).
+ * Rows per statement. SQLite: a flat `values` list (its parameter limit). PostgreSQL: one array
+ * per column (`unnest($1::text[], …)`), a statement text of constant size whatever the number of
+ * rows: a `values` list of thousands of tuples costs more to parse and plan than to run, and a
+ * row-value `in (…)` list of hundreds of keys is a hundreds-way OR.
  */
-async function upsertAdd(q: Q, table: string, columns: string[], keyCount: number, values: unknown[], rows: number): Promise<void> {
-  const pg = isPostgres(q);
-  let n = 0;
-  const row = () => `(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
-  const tuples = Array.from({ length: rows }, row).join(', ');
+const CHUNK = { sqlite: { counters: 1000, histograms: 500 }, postgres: { counters: 5000, histograms: 5000 } };
+/** `unnest($k::type[], …)`, numbering from `from` (PostgreSQL). */
+const unnest = (types: string[], from = 1) => `unnest(${types.map((t, i) => `$${from + i}::${t}[]`).join(', ')})`;
+/** One array per column of `rows` (PostgreSQL `unnest` parameters). */
+const columnsOf = (rows: unknown[][], width: number) => Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
+
+/**
+ * A multi-row upsert that adds to the existing row: `insert … on conflict (key) do update set
+ * x = t.x + excluded.x`, written as text with a flat parameter list on SQLite, column arrays on
+ * PostgreSQL (the query builder's per-value objects cost more than the database work for
+ * thousands of rows).
+ */
+async function upsertAdd(q: Q, table: string, columns: string[], types: string[], keyCount: number, rows: unknown[][]): Promise<void> {
   const adds = columns.slice(keyCount).map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
-  const text = `insert into ${table} (${columns.join(', ')}) values ${tuples} on conflict (${columns.slice(0, keyCount).join(', ')}) do update set ${adds}`;
-  await q.executeQuery(CompiledQuery.raw(text, values));
+  const conflict = `on conflict (${columns.slice(0, keyCount).join(', ')}) do update set ${adds}`;
+  if (isPostgres(q)) {
+    await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${columns.join(', ')}) select * from ${unnest(types)} ${conflict}`, columnsOf(rows, columns.length)));
+    return;
+  }
+  const tuples = rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
+  await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${columns.join(', ')}) values ${tuples} ${conflict}`, rows.flat()));
 }
 
 /**
@@ -51,20 +66,19 @@ async function upsertAdd(q: Q, table: string, columns: string[], keyCount: numbe
  * shared rows in the same order.
  */
 export async function applyDelta(q: Q, delta: Delta, shard: number): Promise<void> {
+  const chunk = CHUNK[isPostgres(q) ? 'postgres' : 'sqlite'];
   const counterKeys = [...delta.counters.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < counterKeys.length; i += 1000) {
-    const part = counterKeys.slice(i, i + 1000);
-    const values: unknown[] = [];
-    for (const k of part) {
+  for (let i = 0; i < counterKeys.length; i += chunk.counters) {
+    const rows = counterKeys.slice(i, i + chunk.counters).map((k) => {
       const key = counterKeyOf(k);
-      values.push(key.departmentId, key.day, key.regionId, key.network, shard, ...delta.counters.get(k)!);
-    }
-    await upsertAdd(q, 'kpi_day', COUNTER_COLUMNS, 5, values, part.length);
+      return [key.departmentId, key.day, key.regionId, key.network, shard, ...delta.counters.get(k)!];
+    });
+    await upsertAdd(q, 'kpi_day', COUNTER_COLUMNS, COUNTER_TYPES, 5, rows);
   }
   for (const kind of ['day', 'month'] as const) {
     const map = kind === 'day' ? delta.daily : delta.monthly;
     const keys = [...map.keys()].sort((a, b) => a - b);
-    for (let i = 0; i < keys.length; i += 500) await addHistograms(q, kind, keys.slice(i, i + 500), map);
+    for (let i = 0; i < keys.length; i += chunk.histograms) await addHistograms(q, kind, keys.slice(i, i + chunk.histograms), map);
   }
 }
 
@@ -83,20 +97,33 @@ async function addHistograms(q: Q, kind: 'day' | 'month', keys: number[], deltas
   const pg = isPostgres(q);
   const table = kind === 'day' ? 'kpi_duration_day' : 'kpi_duration_month';
   const keyCols = ['department_id', kind, 'region_id', 'network', 'clock'];
+  const keyTypes = ['text', 'int', 'text', 'text', 'text'];
   let n = 0;
   const p = () => (pg ? `$${++n}` : '?');
   const ks = keys.map((k) => histogramKeyOf(k, kind));
-  const keyValues = ks.flatMap((k) => [k.departmentId, k.period, k.regionId, k.network, k.clock]);
+  const keyRows = ks.map((k) => [k.departmentId, k.period, k.regionId, k.network, k.clock]);
+  const keyValues = pg ? columnsOf(keyRows, 5) : keyRows.flat();
   const cols = `${keyCols.join(', ')}, count, sum_ms, buckets`;
   const conflict = `on conflict (${keyCols.join(', ')})`;
-  n = 0;
-  await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, 0, 0, '[]')`).join(', ')} ${conflict} do nothing`, keyValues));
-  n = 0;
-  const found = await q.executeQuery<{ departmentId: string; period: number; regionId: string; network: string; clock: string; buckets: string }>(CompiledQuery.raw(
-    `select department_id, ${kind} as period, region_id, network, clock, buckets from ${table} where (${keyCols.join(', ')}) in (${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')})${pg ? ' for update' : ''}`,
-    keyValues));
+  type Found = { departmentId: string; period: number; regionId: string; network: string; clock: string; buckets: string };
+  let found;
+  if (pg) {
+    // the keys as a relation, each looked up through the primary key (a lateral subquery: a join
+    // would hash the whole table for thousands of keys), rows locked in key order
+    const k = `${unnest(keyTypes)} with ordinality as k(d, p, r, n, c, i)`;
+    await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${cols}) select d, p, r, n, c, 0, 0, '[]' from ${k} order by i ${conflict} do nothing`, keyValues));
+    found = await q.executeQuery<Found>(CompiledQuery.raw(
+      `select t.* from ${k} cross join lateral (select department_id, ${kind} as period, region_id, network, clock, buckets from ${table}
+       where department_id = k.d and ${kind} = k.p and region_id = k.r and network = k.n and clock = k.c for update) t order by k.i`,
+      keyValues));
+  } else {
+    await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, 0, 0, '[]')`).join(', ')} ${conflict} do nothing`, keyValues));
+    found = await q.executeQuery<Found>(CompiledQuery.raw(
+      `select department_id, ${kind} as period, region_id, network, clock, buckets from ${table} where (${keyCols.join(', ')}) in (${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')})`,
+      keyValues));
+  }
   const stored = new Map(found.rows.map((r) => [`${r.departmentId}|${Number(r.period)}|${r.regionId}|${r.network}|${r.clock}`, r.buckets]));
-  const values: unknown[] = [];
+  const rows: unknown[][] = [];
   keys.forEach((key, i) => {
     const k = ks[i];
     const merged = new Map<number, [number, number]>();
@@ -116,20 +143,25 @@ async function addHistograms(q: Q, kind: 'day' | 'month', keys: number[], deltas
       count += c;
       sum += ms;
     }
-    values.push(k.departmentId, k.period, k.regionId, k.network, k.clock, count, sum, JSON.stringify(out));
+    rows.push([k.departmentId, k.period, k.regionId, k.network, k.clock, count, sum, JSON.stringify(out)]);
   });
+  const update = `${conflict} do update set count = excluded.count, sum_ms = excluded.sum_ms, buckets = excluded.buckets`;
+  if (pg) {
+    await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${cols}) select * from ${unnest([...keyTypes, 'bigint', 'bigint', 'text'])} ${update}`, columnsOf(rows, 8)));
+    return;
+  }
   n = 0;
-  await q.executeQuery(CompiledQuery.raw(
-    `insert into ${table} (${cols}) values ${ks.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')} ${conflict} do update set count = excluded.count, sum_ms = excluded.sum_ms, buckets = excluded.buckets`,
-    values));
+  await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${cols}) values ${rows.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`).join(', ')} ${update}`, rows.flat()));
 }
 
 /** Stores many tickets' contributions at once (the rebuild). */
 export async function insertStored(q: Q, rows: { ticketId: number; facts: string }[]): Promise<void> {
-  const pg = isPostgres(q);
+  if (isPostgres(q)) {
+    if (rows.length) await q.executeQuery(CompiledQuery.raw('insert into kpi_ticket (ticket_id, facts) select * from unnest($1::bigint[], $2::text[])', [rows.map((r) => r.ticketId), rows.map((r) => r.facts)]));
+    return;
+  }
   for (let i = 0; i < rows.length; i += 2000) {
     const part = rows.slice(i, i + 2000);
-    const tuples = part.map((_, j) => (pg ? `($${2 * j + 1}, $${2 * j + 2})` : '(?, ?)')).join(', ');
-    await q.executeQuery(CompiledQuery.raw(`insert into kpi_ticket (ticket_id, facts) values ${tuples}`, part.flatMap((r) => [r.ticketId, r.facts])));
+    await q.executeQuery(CompiledQuery.raw(`insert into kpi_ticket (ticket_id, facts) values ${part.map(() => '(?, ?)').join(', ')}`, part.flatMap((r) => [r.ticketId, r.facts])));
   }
 }
