@@ -80,4 +80,15 @@ eachEngine('ticket list: a city supervisor\'s open tickets', (ctx) => {
     }
     assert.ok(plan.some((l) => /ticket_open_region_next_due_at_id_idx/.test(l)), plan.join('\n'));
   });
+
+  it('keeps a department\'s open queue on the department index', async () => {
+    if (ctx.engine !== 'sqlite') return; // PostgreSQL chooses by statistics (bench/queue.ts at 1M and 10M)
+    const capture = new Capture();
+    const deps = { ...t.deps, db: { ...t.deps.db, kysely: t.deps.db.kysely.withPlugin(capture) } };
+    await listTickets(deps, supervisor, { status: 'open', department: 'hz-noc' });
+    const compiled = ctx.db.kysely.getExecutor().compileQuery(capture.last!, { queryId: 'explain' } as any);
+    const r = await ctx.db.kysely.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
+    const plan = r.rows.map((x) => x.detail);
+    assert.ok(plan.some((l) => /ticket_assignee_department_id_next_due_at_id_idx/.test(l)), plan.join('\n'));
+  });
 });
