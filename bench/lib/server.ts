@@ -17,8 +17,9 @@ export function flags(argv = process.argv.slice(2)): Record<string, string> {
  * Starts `netcare serve` as a child process (so the load generator does not share its event
  * loop) on a fresh database with demo data, and waits for /healthz.
  */
-export async function startServerProcess(opts: { databaseUrl?: string; port: number; env?: Record<string, string> }): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'netcare-bench-'));
+export async function startServerProcess(opts: { databaseUrl?: string; port: number; env?: Record<string, string>; dataDir?: string }): Promise<{ url: string; proc: ChildProcess; dataDir: string; stop(): Promise<void> }> {
+  // processes sharing one database share the data folder too (its personal-data keys)
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'netcare-bench-'));
   const profile = process.env.NETCARE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NETCARE_BENCH_PROFILE}`] : [];
   const proc = spawn(process.execPath, [...profile, join(ROOT, 'bin/netcare.mjs'), 'serve'], {
     cwd: ROOT,
@@ -34,7 +35,7 @@ export async function startServerProcess(opts: { databaseUrl?: string; port: num
     await new Promise((r) => setTimeout(r, 250));
     if (proc.exitCode != null) throw new Error(`server exited with ${proc.exitCode}`);
   }
-  return { url, proc, stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } };
+  return { url, proc, dataDir, stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } };
 }
 
 /** Signs in and returns a bearer token. */
