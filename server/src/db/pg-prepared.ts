@@ -11,7 +11,8 @@ import type pg from 'pg';
  * by another process's migration would change its result type under the cached plan); reads keep
  * their per-query plans (the queue lists depend on the parameters' statistics). At most
  * PER_CONNECTION statements per connection are kept (texts differ with the number of rows or
- * values in a batch); past that, writes go unnamed as before.
+ * values in a batch); past that, writes go unnamed as before. Behind a pooler in transaction mode
+ * (named statements belong to one server connection) set NETCARE_PG_PREPARED_WRITES=0.
  */
 const WRITE = /^\s*(insert|update|delete)\b|^\s*with\b[\s\S]*\binsert\s+into\b/i;
 const WHOLE_ROWS = /\breturning\s+\*/i;
