@@ -1,9 +1,15 @@
 /**
  * Intake throughput (issue 8, benchmark 1): POST /api/v1/tickets with varied cells, categories
  * and customers, every rule on, against a server in its own process.
- *   node bin/run-ts.mjs bench/intake.ts [--duration 20] [--connections 32] [--cells 100000|demo] [--pg postgres://…] [--sqlite FILE] [--quick]
- * Prints one JSON line: tickets/s, p50, p99, errors, and the CPU per ticket of the server and of
- * the load generator (steady on a busy machine, where rates and latencies are not).
+ *   node bin/run-ts.mjs bench/intake.ts [--duration 20] [--connections 32] [--cells 100000|demo] [--pg postgres://…] [--processes N] [--sqlite FILE] [--quick]
+ * Prints one JSON line: tickets/s, p50, p99, errors, and where the CPU went (ms per ticket of the
+ * server processes, of PostgreSQL's backends, of this load generator, and the machine's busy share).
+ *
+ * `--cells-imported`: the database holds the generated network already (PostgreSQL: a database
+ * created with `template` from one that a run imported it into) — the import takes minutes.
+ * `--processes N` (PostgreSQL only): N server processes on the one database, each on its own port,
+ * sharing the data folder (its personal-data keys); autocannon spreads the connections over them
+ * round-robin. The first process migrates and seeds the demo organisation, the others start after it.
  * `--sqlite FILE` runs on an existing database (e.g. bench/seed.ts's 10M tickets: intake with
  * history stored against intake on an empty one); the run adds its tickets to it.
  *
@@ -13,7 +19,9 @@
  * complaint then joins a hotspot (5 in a neighbourhood within 60 minutes), the costliest path.
  */
 import autocannon from 'autocannon';
-import { flags, login, processCpuMs, startServerProcess } from './lib/server.ts';
+import { loadavg } from 'node:os';
+import { machineCpu, postgresCpu, postgresStatements, processCpuMs } from './lib/cpu.ts';
+import { flags, login, startServerProcess } from './lib/server.ts';
 import { demoCells } from '../server/src/network/demo.ts';
 import { DEMO_CITIES } from '../server/src/demo/organisation.ts';
 import { benchCells, importCells } from './lib/cells.ts';
@@ -23,17 +31,23 @@ const f = flags();
 const quick = f.quick === 'true';
 const duration = Number(f.duration ?? (quick ? 3 : 20));
 const connections = Number(f.connections ?? 32);
-const port = Number(f.port ?? 3900 + Math.floor(Math.random() * 50));
+const port = Number(f.port ?? 3900 + Math.floor(Math.random() * 50) * 4);
+const processes = Number(f.processes ?? 1);
+if (processes > 1 && !f.pg) throw new Error('--processes needs --pg: several server processes share one PostgreSQL database');
 
 // a seeded database: the seeder's key ring and no background work on its history (bench/lib/seed.ts)
 const server = await startServerProcess({ databaseUrl: f.sqlite ? `sqlite:${f.sqlite}` : f.pg, port, env: f.sqlite ? BENCH_SERVER_ENV : {} });
+const others: Awaited<ReturnType<typeof startServerProcess>>[] = [];
 try {
+  for (let i = 1; i < processes; i++) others.push(await startServerProcess({ databaseUrl: f.pg, port: port + i, dataDir: server.dataDir }));
+  const servers = [server, ...others];
   const cellsFlag = f.cells ?? (quick ? '3000' : '100000');
   let cells: { cellId: string; region: string }[];
   if (cellsFlag === 'demo') cells = demoCells(DEMO_CITIES[0]).map((c) => ({ cellId: c.cellId, region: c.region }));
   else {
     cells = benchCells(Number(cellsFlag));
-    await importCells(server.url, await login(server.url, 'admin'), cells as ReturnType<typeof benchCells>);
+    // --cells-imported: the database already holds this network (e.g. created from a template database after one import)
+    if (f['cells-imported'] !== 'true') await importCells(server.url, await login(server.url, 'admin'), cells as ReturnType<typeof benchCells>);
   }
   // each city's complaints are taken by that city's agent (an agent's scope is their city)
   const agents: Record<string, string> = { hz: 'agent', nb: 'agent.nb', wz: 'agent.wz' };
@@ -55,16 +69,36 @@ try {
     const r = await fetch(`${server.url}/api/v1/tickets`, { method: 'POST', ...next() });
     if (r.status !== 201) throw new Error(`probe intake answered ${r.status}: ${await r.text()}`);
   }
+  // every process takes the same tokens (sessions live in the database)
+  for (const s of others) {
+    const r = await fetch(`${s.url}/api/v1/tickets`, { method: 'POST', ...next() });
+    if (r.status !== 201) throw new Error(`probe intake on ${s.url} answered ${r.status}: ${await r.text()}`);
+  }
   const startedAt = new Date().toISOString();
-  process.stderr.write(`intake: ${connections} connections for ${duration} s against ${f.pg ? 'PostgreSQL' : 'SQLite'}…\n`);
-  const serverCpu0 = processCpuMs(server.proc.pid!);
-  const loadCpu0 = process.cpuUsage();
+  process.stderr.write(`intake: ${connections} connections for ${duration} s against ${f.pg ? 'PostgreSQL' : 'SQLite'}, ${servers.length} server process(es)…\n`);
+  const pgCpu = f.pg ? await postgresCpu(f.pg) : null;
+  const pgStatements = f.pg ? await postgresStatements(f.pg) : null;
+  const statements0 = await pgStatements?.() ?? null;
+  const cpu0 = { servers: servers.map((s) => processCpuMs(s.proc.pid!)), pg: pgCpu?.() ?? 0, self: process.cpuUsage(), machine: machineCpu(), load: loadavg()[0] };
   const result = await autocannon({
-    url: `${server.url}/api/v1/tickets`, method: 'POST', connections, duration,
+    url: servers.map((s) => `${s.url}/api/v1/tickets`) as unknown as string, method: 'POST', connections, duration,
     requests: [{ setupRequest: (req: any) => { const r = next(); return { ...req, body: r.body, headers: { ...req.headers, ...r.headers } }; } }],
   });
-  const serverCpuMs = processCpuMs(server.proc.pid!) - serverCpu0;
-  const loadCpu = process.cpuUsage(loadCpu0);
+  const self = process.cpuUsage(cpu0.self);
+  const statements1 = await pgStatements?.() ?? null;
+  const machine = machineCpu();
+  const total = result.requests.total || 1;
+  const perTicket = (ms: number) => Math.round((ms / total) * 100) / 100;
+  const serverMs = servers.map((s, i) => processCpuMs(s.proc.pid!) - cpu0.servers[i]);
+  const cpu = {
+    serverMsPerTicket: perTicket(serverMs.reduce((a, b) => a + b, 0)),
+    serverCoresEach: serverMs.map((ms) => Math.round((ms / (duration * 1000)) * 100) / 100),
+    postgresMsPerTicket: pgCpu ? perTicket(pgCpu() - cpu0.pg) : null,
+    statementsPerTicket: statements0 != null && statements1 != null ? Math.round(((statements1 - statements0) / total) * 10) / 10 : null,
+    loadGeneratorMsPerTicket: perTicket((self.user + self.system) / 1000),
+    machineBusy: Math.round(((machine.busyMs - cpu0.machine.busyMs) / (machine.totalMs - cpu0.machine.totalMs)) * 1000) / 1000,
+    loadavgStartEnd: [cpu0.load, loadavg()[0]].map((x) => Math.round(x * 100) / 100),
+  };
   // how often the costliest rule fired: hotspots formed during the run
   const admin = await login(server.url, 'admin');
   let hotspots: number | null = 0;
@@ -76,14 +110,12 @@ try {
     cursor = page.nextCursor;
   }
   const out = {
-    benchmark: 'intake', engine: f.pg ? 'postgres' : 'sqlite', cells: cellsFlag, connections, durationS: duration,
+    benchmark: 'intake', engine: f.pg ? 'postgres' : 'sqlite', processes: servers.length, cells: cellsFlag, connections, durationS: duration,
     ticketsPerS: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-    // CPU per answered request: steadier than rates on a shared machine (the server's, and the load generator's)
-    serverCpuMsPerTicket: +(serverCpuMs / result.requests.total).toFixed(3),
-    loadGenCpuMsPerTicket: +((loadCpu.user + loadCpu.system) / 1000 / result.requests.total).toFixed(3),
-    hotspots, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total,
+    hotspots, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total, cpu,
   };
   console.log(JSON.stringify(out));
 } finally {
+  for (const s of others) await s.stop();
   await server.stop();
 }

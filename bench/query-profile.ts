@@ -3,11 +3,13 @@
  * demo data and prints the statements with the most total time.
  *   node bin/run-ts.mjs bench/query-profile.ts [--tickets 500] [--concurrency 1] [--cells N] [--pg URL] [--log false]
  * `--log false` leaves the statement log off: the CPU time per ticket (cpuMsPerTicket) is then intake alone.
+ * With --pg also PostgreSQL's CPU per ticket (its processes, bench/lib/cpu.ts) and, with pg_stat_statements loaded, its statements per ticket.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flags } from './lib/server.ts';
+import { postgresCpu, postgresStatements } from './lib/cpu.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { openDb } from '../server/src/db/connect.ts';
 import { migrate } from '../server/src/db/migrate.ts';
@@ -59,6 +61,10 @@ if (f.cells) {
   process.stderr.write(`bench cells: ${cells.length} in ${actor.regionId}\n`);
 }
 const CATEGORIES = ['network.call_drop', 'network.slow_data', 'network.weak_indoor_coverage', 'network.no_data', 'network.voice_quality', 'billing.overcharge'];
+// on PostgreSQL also the cluster's CPU and the statements it ran (pg_stat_statements, when loaded)
+const pgCpu = f.pg ? await postgresCpu(f.pg) : null;
+const pgStatements = f.pg ? await postgresStatements(f.pg) : null;
+const pg0 = { cpu: pgCpu?.() ?? 0, statements: (await pgStatements?.()) ?? null };
 recording = true;
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -74,7 +80,9 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 recording = false;
+const pg1 = { cpu: pgCpu?.() ?? 0, statements: (await pgStatements?.()) ?? null };
+const postgres = pgCpu ? { postgresCpuMsPerTicket: +((pg1.cpu - pg0.cpu) / n).toFixed(3), postgresStatementsPerTicket: pg0.statements != null && pg1.statements != null ? +((pg1.statements - pg0.statements) / n).toFixed(1) : null } : {};
 const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-console.log(JSON.stringify({ tickets: n, msPerTicket: +(ms / n).toFixed(2), cpuMsPerTicket: +((cpu.user + cpu.system) / 1000 / n).toFixed(3), dbMsPerTicket: +([...stats.values()].reduce((a, s) => a + s.ms, 0) / n).toFixed(2), statementsPerTicket: +([...stats.values()].reduce((a, s) => a + s.n, 0) / n).toFixed(1) }));
+console.log(JSON.stringify({ tickets: n, msPerTicket: +(ms / n).toFixed(2), cpuMsPerTicket: +((cpu.user + cpu.system) / 1000 / n).toFixed(3), dbMsPerTicket: +([...stats.values()].reduce((a, s) => a + s.ms, 0) / n).toFixed(2), statementsPerTicket: +([...stats.values()].reduce((a, s) => a + s.n, 0) / n).toFixed(1), ...postgres }));
 for (const [sql, s] of rows) console.log(`${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(6)}×  ${sql}`);
 await db.close();

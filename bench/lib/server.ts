@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -17,8 +17,9 @@ export function flags(argv = process.argv.slice(2)): Record<string, string> {
  * Starts `netcare serve` as a child process (so the load generator does not share its event
  * loop) on a fresh database with demo data, and waits for /healthz.
  */
-export async function startServerProcess(opts: { databaseUrl?: string; port: number; env?: Record<string, string> }): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'netcare-bench-'));
+export async function startServerProcess(opts: { databaseUrl?: string; port: number; env?: Record<string, string>; dataDir?: string }): Promise<{ url: string; proc: ChildProcess; dataDir: string; stop(): Promise<void> }> {
+  // processes sharing one database share the data folder too (its personal-data keys)
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'netcare-bench-'));
   const profile = process.env.NETCARE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NETCARE_BENCH_PROFILE}`] : [];
   const proc = spawn(process.execPath, [...profile, join(ROOT, 'bin/netcare.mjs'), 'serve'], {
     cwd: ROOT,
@@ -34,7 +35,7 @@ export async function startServerProcess(opts: { databaseUrl?: string; port: num
     await new Promise((r) => setTimeout(r, 250));
     if (proc.exitCode != null) throw new Error(`server exited with ${proc.exitCode}`);
   }
-  return { url, proc, stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } };
+  return { url, proc, dataDir, stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); } };
 }
 
 /** Signs in and returns a bearer token. */
@@ -42,15 +43,4 @@ export async function login(url: string, username: string): Promise<string> {
   const r = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
   if (!r.ok) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { token: string }).token;
-}
-
-/**
- * CPU time (user + system, ms) a process has used so far, from /proc (Linux): a figure that a
- * busy machine does not inflate the way it inflates latency. 10 ms resolution.
- */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields after the name: state is [0], utime [11], stime [12] (proc(5) numbers 14 and 15)
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 }

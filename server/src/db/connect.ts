@@ -5,6 +5,8 @@ import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import type { Database } from './database.ts';
 import { groupCommitter } from './group-commit.ts';
+import { withBeforeCommit } from './before-commit.ts';
+import { prepareWrites } from './pg-prepared.ts';
 import { SplitSqliteDialect } from './sqlite-driver.ts';
 import { WalSync } from './wal-sync.ts';
 
@@ -121,9 +123,15 @@ export function openDb(url: string, opts: { poolSize?: number; log?: (e: LogEven
     // A client that loses its connection while checked out (the database stopped mid-transaction)
     // emits 'error' with no pool listener attached: without this one that would crash the process.
     // The failed query still rejects, and the pool drops the broken client when it is released.
-    pool.on('connect', (client) => { client.on('error', () => {}); });
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      // writes as named prepared statements (db/pg-prepared.ts); NETCARE_PG_PREPARED_WRITES=0 sends them unnamed
+      if (process.env.NETCARE_PG_PREPARED_WRITES !== '0') prepareWrites(client);
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()], log: opts.log });
-    return { kysely, engine: 'postgres', url, write: (fn) => kysely.transaction().execute(fn), close: () => kysely.destroy() };
+    // aggregate counters are written last in the transaction (db/before-commit.ts: shorter row locks)
+    const write = <T>(fn: (q: Kysely<Database>) => Promise<T>) => kysely.transaction().execute((trx) => withBeforeCommit(trx, () => fn(trx)));
+    return { kysely, engine: 'postgres', url, write, close: () => kysely.destroy() };
   }
   throw new Error(`NETCARE_DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:…`);
 }

@@ -1,7 +1,8 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Q } from '../db/types.ts';
 import { COUNTERS } from './catalogue.ts';
-import { counterKeyOf, histogramKeyOf, type Delta } from './contribution.ts';
+import { counterKeyOf, emptyDelta, histogramKeyOf, type Delta } from './contribution.ts';
+import { beforeCommit, defersToCommit } from '../db/before-commit.ts';
 
 /** True on PostgreSQL: the KPI writers ask it to shard hot rows, lock stored contributions and number placeholders. */
 export function isPostgres(q: Q): boolean {
@@ -60,12 +61,47 @@ async function upsertAdd(q: Q, table: string, columns: string[], types: string[]
   await q.executeQuery(CompiledQuery.raw(`insert into ${table} (${columns.join(', ')}) values ${tuples} ${conflict}`, rows.flat()));
 }
 
+/** Deltas a transaction has asked for and will write just before its commit, summed. */
+const pending = new WeakMap<object, { delta: Delta; shard: number }>();
+
+function addInto(into: Delta, d: Delta): void {
+  for (const [k, v] of d.counters) {
+    const have = into.counters.get(k);
+    if (have) v.forEach((x, i) => { have[i] += x; }); else into.counters.set(k, [...v]);
+  }
+  for (const kind of ['daily', 'monthly'] as const) {
+    for (const [k, buckets] of d[kind]) {
+      let have = into[kind].get(k);
+      if (!have) into[kind].set(k, (have = new Map()));
+      for (const [b, [c, ms]] of buckets) {
+        const v = have.get(b);
+        if (v) { v[0] += c; v[1] += ms; } else have.set(b, [c, ms]);
+      }
+    }
+  }
+}
+
 /**
  * Adds a delta to the aggregate tables with upserts (`on conflict … do update set x = x + excluded.x`,
  * which both engines run). Keys are written in sorted (numeric key) order, so two transactions lock
- * shared rows in the same order.
+ * shared rows in the same order. In a PostgreSQL `db.write` the deltas of the whole transaction
+ * are summed and written once, just before its commit (db/before-commit.ts): the counter rows of a
+ * city and day are shared by every intake there, and a row lock taken early is held until commit.
  */
 export async function applyDelta(q: Q, delta: Delta, shard: number): Promise<void> {
+  const waiting = pending.get(q);
+  if (waiting && waiting.shard === shard) { addInto(waiting.delta, delta); return; }
+  if (!waiting && defersToCommit(q)) {
+    const p = { delta: emptyDelta(), shard };
+    addInto(p.delta, delta);
+    pending.set(q, p);
+    await beforeCommit(q, () => { pending.delete(q); return writeDelta(q, p.delta, p.shard); });
+    return;
+  }
+  await writeDelta(q, delta, shard);
+}
+
+async function writeDelta(q: Q, delta: Delta, shard: number): Promise<void> {
   const chunk = CHUNK[isPostgres(q) ? 'postgres' : 'sqlite'];
   const counterKeys = [...delta.counters.keys()].sort((a, b) => a - b);
   for (let i = 0; i < counterKeys.length; i += chunk.counters) {

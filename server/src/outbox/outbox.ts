@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely';
 import type { Q } from '../db/types.ts';
 import { prepared } from '../db/prepared.ts';
 
@@ -11,7 +12,13 @@ export type OutboxTopic = `ticket.${string}` | `clock.${string}` | `hotspot.${st
  * deliveries (fan-out.ts) whatever order concurrent transactions commit in.
  */
 export async function addOutbox(trx: Q, msg: { topic: OutboxTopic; ticketId?: number | null; payload: unknown; at: number }): Promise<void> {
-  const row = await insertOutbox.first(trx, { topic: msg.topic, ticketId: msg.ticketId ?? null, payload: JSON.stringify(msg.payload), createdAt: msg.at });
+  const p = { topic: msg.topic, ticketId: msg.ticketId ?? null, payload: JSON.stringify(msg.payload), createdAt: msg.at };
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    // PostgreSQL: both rows in one statement (one round trip per event instead of two)
+    await insertBothPg.run(trx, { ...p, pendingTicketId: msg.ticketId ?? 0 });
+    return;
+  }
+  const row = await insertOutbox.first(trx, p);
   await insertPending.run(trx, { outboxId: row!.id, ticketId: msg.ticketId ?? 0 });
 }
 
@@ -20,3 +27,8 @@ const insertOutbox = prepared((q, p: { topic: string; ticketId: number | null; p
   q.insertInto('outbox').values({ topic: p.topic, ticketId: p.ticketId, payload: p.payload, createdAt: p.createdAt }).returning('id'));
 const insertPending = prepared((q, p: { outboxId: number; ticketId: number }) =>
   q.insertInto('outboxPending').values({ outboxId: p.outboxId, ticketId: p.ticketId }));
+const insertBothPg = prepared((q, p: { topic: string; ticketId: number | null; payload: string; createdAt: number; pendingTicketId: number }) => {
+  const both = sql`with o as (insert into outbox (topic, ticket_id, payload, created_at) values (${p.topic}, ${p.ticketId}, ${p.payload}, ${p.createdAt}) returning id)
+    insert into outbox_pending (outbox_id, ticket_id) select id, ${p.pendingTicketId}::bigint from o`;
+  return { compile: () => both.compile(q) };
+});

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Deps } from '../http/deps.ts';
 import type { Actor } from '../access/actor.ts';
 import { inScope } from '../access/scope.ts';
@@ -13,7 +14,9 @@ export interface ListFilters {
 
 /**
  * Tickets in the actor's scope. Queue order (default) is by nearest due time then id, matching
- * the (assignee|region, status, next_due_at, id) indexes; `newest` is by id descending.
+ * the (assignee|region, status, next_due_at, id) indexes, the (assignee_department_id, next_due_at,
+ * id) index of a department's queue and the partial (region_id, next_due_at, id) index of open
+ * tickets (migrations 0007, 0008); `newest` is by id descending.
  */
 export async function listTickets(deps: Deps, actor: Actor, f: ListFilters) {
   const limit = f.limit ?? 50;
@@ -23,7 +26,12 @@ export async function listTickets(deps: Deps, actor: Actor, f: ListFilters) {
     const wanted = f.status === 'open' ? [...OPEN_STATUSES] : f.status.split(',').map((s) => s.trim());
     const bad = wanted.filter((s) => !(STATUSES as readonly string[]).includes(s));
     if (bad.length) throw errors.validation(`unknown status ${bad.join(', ')}; one of ${STATUSES.join(', ')} or open`, { status: bad });
-    q = q.where('status', 'in', wanted);
+    // A city's open queue: every open status is every status but closed, said in the words of the
+    // partial index of open tickets (migration 0008) so both planners use it. Not when a filter
+    // with its own index is given (a department's queue, a hotspot, an id or phone number): on
+    // the list of statuses SQLite keeps to that index, where the partial one would read the city.
+    const cityQueue = f.status === 'open' && !f.department && !f.hotspot && !f.externalId && !f.q;
+    q = cityQueue ? q.where(sql<boolean>`status <> 'closed'`) : q.where('status', 'in', wanted);
   }
   if (f.region) q = q.where('regionId', '=', f.region);
   if (f.department) q = q.where('assigneeDepartmentId', '=', f.department);
