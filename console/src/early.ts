@@ -1,9 +1,10 @@
 /**
  * Requests sent before the console's scripts have run: `GET /auth/me` first, and as soon as it
  * answers, the reference data every page names and the data of the page the browser opened
- * (`early-requests.ts`). main.tsx imports this module first, so it runs before the big chunks
- * (React, antd) are evaluated; the first render then usually finds every answer in hand and shows
- * the page whole, instead of a spinner, then the frame, then the data.
+ * (`early-requests.ts`). boot.ts starts them from a script of its own that runs before the big
+ * chunks (React, antd) are even fetched (console/build-plugins.ts, bootScript); the first render
+ * then usually finds every answer in hand and shows the page whole, instead of a spinner, then
+ * the frame, then the data.
  *
  * No imports but small, pure modules: this must stay cheap to load and run.
  */
@@ -49,35 +50,30 @@ function get(url: string): Entry {
 }
 
 /**
- * The early answer to `GET url`, once: the API client takes it instead of asking again.
- * Undefined when there is none (another URL, or the first page has settled, see `closeEarly`).
- * A failed fetch rejects as `fetch` would.
+ * The early answer to `GET url`: the API client takes it instead of asking again (every caller
+ * until the first page has rendered, see `closeEarly`: the bell and the notifications page, say,
+ * ask for the same list). Undefined when there is none. A failed fetch rejects as `fetch` would.
  */
 export function takeEarly(url: string): Promise<RawAnswer> | undefined {
-  const entry = entries.get(url);
-  if (!entry) return undefined;
-  entries.delete(url);
-  return entry.answer;
+  return entries.get(url)?.answer;
 }
 
 /**
- * The body of a successful early answer to `GET url` that has already come, taken: for a hook's
- * first state, so that the first render shows the data (the hook then does not ask). Undefined
- * when it has not come yet or failed: the hook asks as usual, and `takeEarly` gives it the answer.
+ * The body of a successful early answer to `GET url` that has already come: for a hook's first
+ * state, so that the first render shows the data (the hook then does not ask). Undefined when it
+ * has not come yet or failed: the hook asks as usual, and `takeEarly` gives it the answer.
  */
 export function takeEarlyData<T>(url: string): T | undefined {
   const done = entries.get(url)?.done;
   if (!done || done.status < 200 || done.status >= 300 || !done.text) return undefined;
   try {
-    const data = JSON.parse(done.text) as T;
-    entries.delete(url);
-    return data;
+    return JSON.parse(done.text) as T;
   } catch {
     return undefined;
   }
 }
 
-/** Drops the early answers nobody took: after the first page has rendered, later pages ask afresh. */
+/** Drops the early answers: once the first page has rendered, reloads and later pages ask afresh. */
 export function closeEarly(): void {
   open = false;
   entries.clear();
