@@ -51,6 +51,37 @@ export function pagePreloads(srcDir: string): Plugin {
 }
 
 /**
+ * The modules of `src/boot.ts` (early.ts and the small, pure modules it needs), kept in a chunk of
+ * their own: `bootScript` loads it ahead of the console's entry.
+ */
+export const BOOT_MODULES = /console\/src\/(boot|early|early-requests|query|lang|page-routes|pages\/queue\/queues|pages\/tickets\/tickets-query|components\/tickets\/ticket-paging)\.ts$/;
+
+/**
+ * Loads the `boot` chunk (`src/boot.ts`: `GET /auth/me` and the opened page's data, early.ts) by a
+ * script of its own ahead of the entry. Imported only by the entry, it would run after every chunk
+ * the entry imports had been fetched and evaluated; alone, it runs as soon as it is fetched, and
+ * the entry later finds it evaluated. The build fails when the chunk imports another: it must stay
+ * small and run first.
+ */
+export function bootScript(): Plugin {
+  return {
+    name: 'netcare-boot-script',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const boot = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'boot');
+        if (!boot || boot.type !== 'chunk') throw new Error('netcare-boot-script: no chunk named boot (vite.config.ts codeSplitting)');
+        if (boot.imports.length) throw new Error(`netcare-boot-script: the boot chunk imports ${boot.imports.join(', ')}; early.ts and its imports must stay out of React and antd (BOOT_MODULES)`);
+        const entry = html.indexOf('<script type="module"');
+        if (entry < 0) throw new Error('netcare-boot-script: index.html has no module script');
+        return `${html.slice(0, entry)}<script type="module" async crossorigin src="/${boot.fileName}"></script>\n    ${html.slice(entry)}`;
+      },
+    },
+  };
+}
+
+/**
  * Writes a `.gz` and a `.br` beside every script, style sheet and JSON file of the build, for the
  * server to send as they are (`@fastify/static` with `preCompressed`): compressed once at build
  * time at the highest levels instead of on every request.

@@ -1,4 +1,6 @@
 import { currentLang } from './i18n';
+import { withQuery, type Query } from './query';
+import { apiHeaders, takeEarly, type RawAnswer } from './early';
 
 /**
  * An error answered by the server (`{ code, message, details }` with a 4xx or 5xx status),
@@ -22,8 +24,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Query parameters; empty, null and undefined values are left out. */
-export type Query = Record<string, string | number | boolean | null | undefined>;
+export type { Query } from './query';
 
 export interface RequestOptions {
   query?: Query;
@@ -47,17 +48,7 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler): void {
   onUnauthorized = handler;
 }
 
-/** `path` with the non-empty parameters of `query` appended. */
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v === undefined || v === null || v === '') continue;
-    params.set(k, String(v));
-  }
-  const qs = params.toString();
-  return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
-}
+export { withQuery } from './query';
 
 /**
  * Calls the server with the session cookie and JSON in and out. Every request carries
@@ -66,33 +57,28 @@ export function withQuery(path: string, query?: Query): string {
  * `ApiError` otherwise; a 401 also sends the user to the login page.
  */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'X-Requested-With': 'netcare',
-    'Accept-Language': currentLang() === 'zh' ? 'zh-CN,zh;q=0.9,en;q=0.5' : 'en,zh-CN;q=0.5',
-    ...opts.headers,
-  };
+  const url = withQuery(path, opts.query);
+  const headers: Record<string, string> = { ...apiHeaders(currentLang()), ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
 
-  let res: Response;
+  // the same GET sent before the console's scripts ran (early.ts): its answer, not a second request
+  const early = method === 'GET' && !opts.headers && !opts.signal ? takeEarly(url) : undefined;
+  let answer: RawAnswer;
   try {
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: opts.signal,
-    });
+    if (early) answer = await early;
+    else {
+      const res = await fetch(url, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
+      answer = { status: res.status, statusText: res.statusText, text: res.status === 204 ? '' : await res.text() };
+    }
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
   }
-
-  const text = res.status === 204 ? '' : await res.text();
+  const { status, statusText, text } = answer;
   let parsed: unknown = undefined;
   if (text) {
     try {
@@ -102,15 +88,15 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     }
   }
 
-  if (!res.ok) {
+  if (status < 200 || status >= 300) {
     const e = (parsed && typeof parsed === 'object' ? parsed : {}) as { code?: unknown; message?: unknown; details?: unknown };
     const error = new ApiError(
-      res.status,
-      typeof e.code === 'string' ? e.code : `http_${res.status}`,
-      typeof e.message === 'string' && e.message ? e.message : res.statusText || `HTTP ${res.status}`,
+      status,
+      typeof e.code === 'string' ? e.code : `http_${status}`,
+      typeof e.message === 'string' && e.message ? e.message : statusText || `HTTP ${status}`,
       e.details,
     );
-    if (res.status === 401 && !opts.allowUnauthenticated) onUnauthorized();
+    if (status === 401 && !opts.allowUnauthenticated) onUnauthorized();
     throw error;
   }
   return parsed as T;

@@ -3,6 +3,7 @@ import { api, ApiError, setUnauthorizedHandler } from './api';
 import type { Area, LoginAnswer, Me } from './types';
 import { forgetReferenceData, loadRegions } from './reference-data';
 import { loadDepartments } from './components/tickets/departments';
+import { earlyMe } from './early';
 
 /** Where the console stands with the server's session. */
 export type SessionState =
@@ -35,29 +36,17 @@ function prefetchReferenceData(me: Me): void {
   loadDepartments(me.user.username).catch(() => {});
 }
 
-// `GET /auth/me` asked for before React's first render (main.tsx), taken by the first `reload`.
-let early: Promise<Me> | null = null;
-
-/**
- * Asks the server who is signed in at once, while the browser still parses the page's chunks,
- * rather than from an effect after the first render; the reference data follow as soon as it
- * answers. The session provider's first load takes this answer.
- */
-export function preloadSession(): void {
-  early = loadMe();
-  early.then(prefetchReferenceData, () => {}); // a failure shows through the provider's load
-}
-
 /** Loads `GET /auth/me` on start and tracks sign-in, sign-out and expired sessions. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  // `GET /auth/me` left before the console ran (early.ts); when it has answered, the first render
+  // is already signed in, and the reference data are on their way since
+  const [early] = useState(earlyMe);
+  const [state, setState] = useState<SessionState>(() => (early ? { status: 'signed-in', me: early } : { status: 'loading' }));
 
   const reload = useCallback(async () => {
-    const pending = early;
-    early = null;
     try {
-      const me = await (pending ?? loadMe());
-      if (!pending) prefetchReferenceData(me);
+      const me = await loadMe();
+      prefetchReferenceData(me);
       setState({ status: 'signed-in', me });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setState({ status: 'anonymous' });
@@ -66,13 +55,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    void reload();
+    if (!early) void reload();
     // A 401 anywhere means the session is gone: the route guard then shows the login page.
     setUnauthorizedHandler(() => {
       forgetReferenceData();
       setState({ status: 'anonymous' });
     });
-  }, [reload]);
+  }, [reload, early]);
 
   const signIn = useCallback(async (username: string, password: string) => {
     await api.post<LoginAnswer>('/api/v1/auth/login', { username, password }, { allowUnauthenticated: true });

@@ -3,15 +3,14 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { zh, type Dictionary, type MessageKey } from './zh';
 import { en } from './en';
+import { LANG_STORAGE_KEY, storedLang, type Lang } from '../lang';
 
 export type { MessageKey } from './zh';
 
-/** The console's languages; Chinese is the default (DESIGN §9). */
-export type Lang = 'zh' | 'en';
+export type { Lang } from '../lang';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
 
 const dictionaries: Record<Lang, Dictionary> = { zh, en };
-const STORAGE_KEY = 'netcare.lang';
 
 /** Values for `{name}` placeholders in a text. */
 export type Vars = Record<string, string | number>;
@@ -23,16 +22,6 @@ export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   const text = dictionaries[lang][key] ?? zh[key] ?? key;
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
-
-/** The language saved in this browser, or Chinese. */
-function storedLang(): Lang {
-  try {
-    const v = window.localStorage.getItem(STORAGE_KEY);
-    return v === 'en' || v === 'zh' ? v : 'zh';
-  } catch {
-    return 'zh'; // storage disabled: stay with the default
-  }
 }
 
 // The language outside React, for the API client's Accept-Language header.
@@ -58,7 +47,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     activeLang = next;
     setLangState(next);
     try {
-      window.localStorage.setItem(STORAGE_KEY, next);
+      window.localStorage.setItem(LANG_STORAGE_KEY, next);
     } catch {
       // storage disabled: the choice lasts for this page only
     }

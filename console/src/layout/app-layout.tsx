@@ -12,6 +12,7 @@ import { api, type Page } from '../api';
 import type { Ticket } from '../types';
 import { navKeyOf, visibleNav } from './nav';
 import { NotificationBell } from '../components/notifications/bell';
+import { CONTENT_PADDING, ContentWidth, SIDER_COLLAPSED_WIDTH, SIDER_WIDTH, useWindowWidth } from './content-width';
 
 const { Sider, Header, Content } = Layout;
 
@@ -36,12 +37,13 @@ export function AppLayout() {
     })),
   }));
   const selected = navKeyOf(pathname);
+  const contentWidth = useWindowWidth() - (collapsed ? SIDER_COLLAPSED_WIDTH : SIDER_WIDTH) - 2 * CONTENT_PADDING;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Sider
-        width={216}
-        collapsedWidth={64}
+        width={SIDER_WIDTH}
+        collapsedWidth={SIDER_COLLAPSED_WIDTH}
         collapsible
         collapsed={collapsed}
         onCollapse={setCollapsed}
@@ -90,10 +92,12 @@ export function AppLayout() {
             <UserMenu />
           </Flex>
         </Header>
-        <Content style={{ padding: 24, minWidth: 0 }}>
-          <Suspense fallback={<PageLoading />}>
-            <Outlet />
-          </Suspense>
+        <Content style={{ padding: CONTENT_PADDING, minWidth: 0 }}>
+          <ContentWidth.Provider value={contentWidth}>
+            <Suspense fallback={<PageLoading />}>
+              <Outlet />
+            </Suspense>
+          </ContentWidth.Provider>
         </Content>
       </Layout>
     </Layout>

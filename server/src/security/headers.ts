@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
  * The console's Content-Security-Policy: scripts, styles and data only from this origin.
- * Ant Design writes its styles at run time (CSS-in-JS) and index.html has one inline <style>,
+ * Ant Design writes its theme variables at run time (CSS-in-JS; its component styles come as a
+ * built style sheet, antd/dist/antd.css) and index.html has one inline <style>,
  * so styles allow 'unsafe-inline'; scripts never do. Images may be data: URIs (favicon, icons).
  * `frame-ancestors 'none'` (with X-Frame-Options for old browsers): no clickjacking frames.
  */

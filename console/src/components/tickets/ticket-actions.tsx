@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { cloneElement, useState, type ReactElement, type ReactNode } from 'react';
 import { Button, Dropdown, Flex, Space, type MenuProps } from 'antd';
 import {
   AimOutlined, CheckCircleOutlined, CommentOutlined, DownOutlined, EditOutlined, PhoneOutlined, RiseOutlined,
@@ -24,6 +24,22 @@ export const STEP_ICONS: Record<StepType, ReactNode> = {
   reopened: <RollbackOutlined />,
   noted: <EditOutlined />,
 };
+
+/**
+ * A click-opened antd Dropdown that mounts on the first click: a queue page shows up to 50 rows,
+ * each with its menu of steps, and 50 idle Dropdowns (trigger, portal, motion) cost a good part
+ * of the table's first render. Until then the button alone; the first click mounts the Dropdown
+ * open, and from then on it is an ordinary one.
+ */
+function LazyDropdown({ menu, children }: { menu: MenuProps; children: ReactElement<{ onClick?: () => void }> }) {
+  const [open, setOpen] = useState<boolean | null>(null);
+  if (open === null) return cloneElement(children, { onClick: () => setOpen(true) });
+  return (
+    <Dropdown menu={menu} trigger={['click']} open={open} onOpenChange={setOpen}>
+      {children}
+    </Dropdown>
+  );
+}
 
 /** Which open step is the one the ticket waits for: shown as the primary button. */
 function primaryStep(steps: StepType[], ticket: Ticket): StepType | undefined {
@@ -104,11 +120,11 @@ export function TicketActions({ ticket, onDone, onStale, size = 'middle', compac
             </Button>
           )}
           {inMenu.length > 0 && (
-            <Dropdown menu={menu} trigger={['click']}>
+            <LazyDropdown menu={menu}>
               <Button data-testid="action-more" aria-label={t('step.more')}>
                 {primary ? <DownOutlined /> : <>{t('step.steps')} <DownOutlined /></>}
               </Button>
-            </Dropdown>
+            </LazyDropdown>
           )}
         </Space.Compact>
         {modal}

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, type Page, type Query } from '../../api';
 import type { Ticket } from '../../types';
+import { takeEarlyData } from '../../early';
+import { ticketPageSize, ticketPageUrl } from './ticket-paging';
 
-/** The server's largest page of tickets (server/src/tickets/schemas.ts ListQuery). */
-export const TICKET_PAGE_MAX = 200;
+export { TICKET_PAGE_MAX } from './ticket-paging';
 
 export interface TicketList {
   items: Ticket[];
@@ -27,13 +28,20 @@ export interface TicketList {
  * newer load started is dropped. `refreshMs` reloads on a timer (queues).
  */
 export function useTicketList(query: Query, opts: { all?: boolean; maxPages?: number; pageSize?: number; refreshMs?: number } = {}): TicketList {
-  const { all = false, maxPages = 5, pageSize = all ? TICKET_PAGE_MAX : 50, refreshMs } = opts;
+  const { all = false, maxPages = 5, pageSize = ticketPageSize(all), refreshMs } = opts;
   const key = JSON.stringify(query);
-  const [items, setItems] = useState<Ticket[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  // the first page may already be here, asked for before the console ran (early.ts): then the
+  // first render shows it and the first load is skipped (a whole queue only when it is one page)
+  const [early] = useState(() => {
+    const page = takeEarlyData<Page<Ticket>>(ticketPageUrl(query, pageSize));
+    return page && (!all || page.nextCursor === null) ? page : undefined;
+  });
+  const [items, setItems] = useState<Ticket[]>(() => early?.items ?? []);
+  const [cursor, setCursor] = useState<string | null>(() => early?.nextCursor ?? null);
+  const [loading, setLoading] = useState(!early);
   const [refreshing, setRefreshing] = useState(false);
-  const answered = useRef<string | null>(null);
+  const answered = useRef<string | null>(early ? key : null);
+  const skipFirst = useRef(!!early);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [generation, setGeneration] = useState(0);
@@ -41,6 +49,10 @@ export function useTicketList(query: Query, opts: { all?: boolean; maxPages?: nu
 
   // a layout effect, so the request leaves before the page is painted (see useLoad)
   useLayoutEffect(() => {
+    if (skipFirst.current) {
+      skipFirst.current = false;
+      return;
+    }
     const run = ++current.current;
     if (answered.current === key) setRefreshing(true);
     else setLoading(true);
@@ -48,7 +60,7 @@ export function useTicketList(query: Query, opts: { all?: boolean; maxPages?: nu
       const got: Ticket[] = [];
       let next: string | null = null;
       for (let i = 0; i < (all ? maxPages : 1); i++) {
-        const page: Page<Ticket> = await api.get<Page<Ticket>>('/api/v1/tickets', { ...query, limit: pageSize, cursor: next });
+        const page: Page<Ticket> = await api.get<Page<Ticket>>(ticketPageUrl(query, pageSize, next));
         got.push(...page.items);
         next = page.nextCursor;
         if (!next) break;
@@ -89,7 +101,7 @@ export function useTicketList(query: Query, opts: { all?: boolean; maxPages?: nu
     if (!cursor || loadingMore) return;
     const run = current.current;
     setLoadingMore(true);
-    api.get<Page<Ticket>>('/api/v1/tickets', { ...query, limit: pageSize, cursor }).then(
+    api.get<Page<Ticket>>(ticketPageUrl(query, pageSize, cursor)).then(
       (page) => {
         if (run !== current.current) return;
         setItems((old) => [...old, ...page.items.filter((t) => !old.some((o) => o.id === t.id))]);

@@ -12,6 +12,7 @@ import { DueCell, GradeTag, StatusTag } from './tags';
 import { categoryPath } from './categories';
 import { departmentName, useDepartments } from './departments';
 import { shortTime } from './time';
+import { useContentWidth } from '../../layout/content-width';
 
 /** The columns a ticket table can show; the user picks which (saved in the browser). */
 export const TICKET_COLUMNS = [
@@ -104,10 +105,11 @@ export function TicketTable({ items, columns, loading, actions, actionsWidth = 1
   const t = useT();
   const regions = useRegions();
   const departments = useDepartments();
+  const contentWidth = useContentWidth();
 
   const all = useMemo<Record<TicketColumn, TableColumnsType<Ticket>[number]>>(() => ({
     id: {
-      title: t('column.id'), dataIndex: 'id', fixed: 'left',
+      title: t('column.id'), dataIndex: 'id',
       render: (id: number) => <Link to={`/tickets/${id}`} data-testid={`ticket-link-${id}`} style={{ fontVariantNumeric: 'tabular-nums' }}>#{id}</Link>,
     },
     due: { title: t('column.due'), key: 'due', render: (_, r) => <DueCell ticket={r} /> },
@@ -150,19 +152,24 @@ export function TicketTable({ items, columns, loading, actions, actionsWidth = 1
   }), [t, regions, departments]);
 
   const shown: TableColumnsType<Ticket> = columns.map((c) => ({ ...all[c], key: c, width: WIDTHS[c] }));
-  if (actions) shown.push({ title: t('common.actions'), key: 'actions', width: actionsWidth, fixed: 'right', render: (_, r) => actions(r) });
+  if (actions) shown.push({ title: t('common.actions'), key: 'actions', width: actionsWidth, render: (_, r) => actions(r) });
   const minWidth = shown.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 220), 0);
+  // Only a table wider than the page scrolls sideways, with the id and the actions fixed at its
+  // edges. Fixed columns have antd measure every column after rendering (a forced layout of the
+  // whole page, then another render): a table that fits needs neither (the card's border: 2 px).
+  const scrolls = minWidth > contentWidth - 2;
+  const placed = scrolls ? shown.map((c) => (c.key === 'id' ? { ...c, fixed: 'left' as const } : c.key === 'actions' ? { ...c, fixed: 'right' as const } : c)) : shown;
 
   return (
     <Table<Ticket>
       rowKey="id"
       size="middle"
-      columns={shown}
+      columns={placed}
       dataSource={items}
       loading={loading}
       pagination={pageSize ? { pageSize, showSizeChanger: false, hideOnSinglePage: true, size: 'small', showLessItems: true } : false}
       tableLayout="fixed"
-      scroll={{ x: minWidth }}
+      scroll={scrolls ? { x: minWidth } : undefined}
       locale={empty ? { emptyText: empty } : undefined}
       onRow={(r) => testId(`ticket-row-${r.id}`)}
       footer={footer ? () => footer : undefined}

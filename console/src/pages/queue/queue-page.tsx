@@ -2,63 +2,22 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Button, Card, Empty, Flex, Tabs, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import { useT, type MessageKey } from '../../i18n';
+import { useT } from '../../i18n';
 import { useMe } from '../../session';
 import { Page } from '../../components/page';
 import { LoadError } from '../../components/load-error';
-import type { ClockLevel, Me, Ticket } from '../../types';
+import type { ClockLevel } from '../../types';
+import { queuesOf, queueTab } from './queues';
 import { useTicketList } from '../../components/tickets/ticket-list';
-import { ColumnChooser, TicketTable, useColumnChoice, type TicketColumn } from '../../components/tickets/ticket-table';
+import { ColumnChooser, TicketTable, useColumnChoice } from '../../components/tickets/ticket-table';
 import { TicketActions } from '../../components/tickets/ticket-actions';
 import { departmentName, useDepartments } from '../../components/tickets/departments';
 import { levelNow } from '../../components/tickets/tags';
 import { useNow } from '../../components/tickets/time';
 import { ClockCounts, DepartmentLoad } from './queue-summary';
 
-/** One tab of a queue: what to ask the server, and which of the answer to keep. */
-interface QueueTab {
-  key: string;
-  label: MessageKey;
-  query: Record<string, string | undefined>;
-  keep?: (t: Ticket) => boolean;
-  columns: TicketColumn[];
-}
-
 /** Rows on one page of a queue: a queue holds up to 1000 open tickets, each row with its step buttons. */
 const QUEUE_PAGE_SIZE = 50;
-
-const WORK_COLUMNS: TicketColumn[] = ['id', 'due', 'status', 'grade', 'category', 'customer', 'place'];
-
-/**
- * The work queues of DESIGN §9, per role: the agent's customer-contact and follow-up queues,
- * the NOC's incoming queue and the tickets it has out with departments, a department's queue
- * (handler, expert), and the supervisor's view of everything open with the load per department.
- */
-function queuesOf(me: Me): QueueTab[] {
-  const dept = me.user.departmentId ?? undefined;
-  switch (me.user.role) {
-    case 'agent':
-      return [
-        { key: 'reply', label: 'queue.agentReply', query: { status: 'replied' }, columns: WORK_COLUMNS },
-        { key: 'followUp', label: 'queue.agentFollowUp', query: { status: 'customer_replied,followed_up' }, columns: WORK_COLUMNS },
-        { key: 'working', label: 'queue.agentWorking', query: { status: 'dispatched,in_progress' }, columns: [...WORK_COLUMNS.slice(0, 6), 'department'] },
-      ];
-    case 'noc':
-      return [
-        { key: 'incoming', label: 'queue.nocIncoming', query: { status: 'dispatched,in_progress', department: dept }, columns: WORK_COLUMNS },
-        {
-          key: 'out', label: 'queue.nocOut', query: { status: 'in_progress' },
-          keep: (t) => (!dept || t.nocDepartment === dept) && t.assigneeDepartment !== t.nocDepartment,
-          columns: [...WORK_COLUMNS.slice(0, 6), 'department'],
-        },
-      ];
-    case 'handler':
-    case 'expert':
-      return [{ key: 'department', label: 'queue.department', query: { status: 'in_progress', department: dept }, columns: WORK_COLUMNS }];
-    default:
-      return [{ key: 'open', label: 'queue.allOpen', query: { status: 'open' }, columns: [...WORK_COLUMNS.slice(0, 6), 'department', 'region'] }];
-  }
-}
 
 /** The signed-in user's work queue, nearest due time first, with clock states in colour and counts. */
 export default function QueuePage() {
@@ -67,7 +26,7 @@ export default function QueuePage() {
   const departments = useDepartments();
   const tabs = useMemo(() => queuesOf(me), [me]);
   const [params, setParams] = useSearchParams();
-  const tab = tabs.find((x) => x.key === params.get('tab')) ?? tabs[0];
+  const tab = queueTab(tabs, params.get('tab'));
   const level = (params.get('clock') as ClockLevel | null) ?? null;
   const [columns, setColumns] = useColumnChoice(`netcare.queue.${me.user.role}.${tab.key}.columns`, tab.columns);
   const list = useTicketList(tab.query, { all: true, refreshMs: 60_000 });

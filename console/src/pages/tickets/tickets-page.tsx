@@ -13,13 +13,7 @@ import { ColumnChooser, TicketTable, useColumnChoice } from '../../components/ti
 import { categorySelectOptions } from '../../components/tickets/categories';
 import { useDepartments } from '../../components/tickets/departments';
 import { SavedFilters } from './saved-filters';
-
-/** The filters of the list, all in the address (so a search can be shared and survives reload). */
-const FILTERS = ['q', 'status', 'grade', 'clock', 'category', 'region', 'department', 'hotspot', 'order'] as const;
-type Filter = (typeof FILTERS)[number];
-
-/** A phone number or ticket id as the server accepts them in `q`. */
-const QUERY_PATTERN = /^(\+?\d{5,15}|\d{1,12})$/;
+import { FILTERS, ticketFilters, ticketSearch, ticketsQuery, type Filter } from './tickets-query';
 
 /**
  * Every ticket in scope (`GET /api/v1/tickets`) with filters on status, grade, clock state,
@@ -33,25 +27,15 @@ export default function TicketsPage() {
   const regions = useRegions();
   const departments = useDepartments();
   const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<Filter, string>;
+  const filters = ticketFilters(params);
   const [search, setSearch] = useState(filters.q);
   useEffect(() => setSearch(filters.q), [filters.q]);
   const [columns, setColumns] = useColumnChoice('netcare.tickets.columns', ['id', 'status', 'grade', 'category', 'customer', 'department', 'reportedAt', 'due']);
 
-  const q = filters.q.trim().replace(/[\s-]/g, '');
-  const badQuery = q !== '' && !QUERY_PATTERN.test(q);
-  const hotspot = /^[1-9]\d{0,11}$/.test(filters.hotspot) ? filters.hotspot : '';
-  const query = useMemo(() => ({
-    q: badQuery ? undefined : q,
-    status: filters.status,
-    grade: filters.grade,
-    clock: filters.clock,
-    category: filters.category,
-    region: filters.region,
-    department: filters.department,
-    hotspot,
-    order: filters.order || 'newest',
-  }), [q, badQuery, filters.status, filters.grade, filters.clock, filters.category, filters.region, filters.department, hotspot, filters.order]);
+  const badQuery = ticketSearch(filters).bad;
+  const key = JSON.stringify(filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the filters by value
+  const query = useMemo(() => ticketsQuery(filters), [key]);
   const list = useTicketList(query);
 
   const set = (f: Filter, value: string | undefined) => {
