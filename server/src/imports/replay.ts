@@ -1,22 +1,19 @@
 import type { Actor } from '../access/actor.ts';
-import { regionInScope } from '../access/actor.ts';
 import type { Role } from '../access/roles.ts';
 import { AppError, errors } from '../errors.ts';
-import { parseIso } from '../shared/time.ts';
-import { normaliseMsisdn } from '../pii/phone.ts';
 import type { Pii } from '../pii/pii.ts';
 import type { Category } from '../tickets/categories.ts';
 import type { SlaSettings } from '../sla/policies.ts';
 import type { ClockName, Grade } from '../clocks/plan-clock.ts';
 import { nextFire, planFor, summarise } from '../tickets/clock-store.ts';
-import { gradeProposal } from '../tickets/grade-proposal.ts';
 import { checkStep, EVENT_ROLES, RESOLUTIONS, type StepType } from '../tickets/workflow.ts';
-import type { StepInput } from '../tickets/apply-event.ts';
+import { validateStepInput, type StepInput } from '../tickets/apply-event.ts';
 import type { Ticket } from '../tickets/repository.ts';
 import type { TicketClockRow } from '../tickets/tables.ts';
 // dayOf: shared/time.ts dayKey with the zone's offset remembered per day (Intl is the cost of dayKey)
 import { contributionOf, dayOf, type Contribution } from '../kpis/contribution.ts';
 import type { ImportEvent, ImportRow } from './ticket-rows.ts';
+import { checkIntake, newTicketRow } from '../tickets/intake.ts';
 import type { DepartmentInfo, KnownUser } from './repository.ts';
 
 /**
@@ -109,88 +106,24 @@ function startClock(p: Plan, sla: SlaSettings, t: { categoryId: string; grade: s
  */
 export function planIntake(ref: ReplayReference, actor: Actor, row: ImportRow, now: number, repeatOf: (customerKey: string, categoryId: string, reportedAt: number) => boolean): Plan {
   const input = row.intake;
-  const category = ref.categories.get(input.category);
-  if (!category || !category.active || !category.parentId) {
-    throw errors.validation(`unknown category ${input.category}; use a second-level id such as network.call_drop`, { category: input.category });
-  }
-  const msisdn = normaliseMsisdn(input.customer.msisdn);
-  if (!msisdn) throw errors.validation('customer.msisdn must be 5–15 digits, optionally with a leading +', { msisdn: 'invalid' });
-  const reportedAt = input.reportedAt === undefined ? now : parseIso(input.reportedAt);
-  if (reportedAt == null) throw errors.validation('reportedAt must be an ISO 8601 time with offset, e.g. 2026-03-07T17:00:00+08:00', { reportedAt: input.reportedAt });
-  if (reportedAt > now + 5 * 60_000) throw errors.validation('reportedAt is in the future', { reportedAt: input.reportedAt });
-
-  let regionId = input.region ?? null;
-  let network = input.network ?? null;
-  let lon = input.location?.lon ?? null;
-  let lat = input.location?.lat ?? null;
-  if (input.cellId) {
-    const cell = ref.cells.get(input.cellId);
-    if (!cell) throw errors.validation(`unknown cell ${input.cellId}`, { cellId: input.cellId });
-    if (regionId && regionId !== cell.regionId) throw errors.validation(`cell ${input.cellId} is in region ${cell.regionId}, not ${regionId}`, { cellId: input.cellId });
-    regionId = cell.regionId;
-    network ??= cell.network;
-    lon ??= cell.lon;
-    lat ??= cell.lat;
-  }
-  if (!regionId) throw errors.validation('give region (the city), or a cellId to take it from', { field: 'region' });
-  const parentId = ref.parentOf.get(regionId);
-  if (parentId === undefined) throw errors.validation(`unknown region ${regionId}`, { region: regionId });
-  if (!parentId) throw errors.validation(`region ${regionId} is the province; give the city`, { region: regionId });
-  if (!regionInScope(actor, regionId)) throw errors.forbidden(`region ${regionId} is outside your scope`, { region: regionId });
-  if (category.isNetwork && !network) throw errors.validation('network is required for a network complaint (or give a cellId)', { field: 'network' });
-  if (category.isNetwork && !input.cellId && lon == null && !input.address) {
-    throw errors.validation('a network complaint needs a place: cellId, location {lon, lat} or address', { field: 'cellId' });
-  }
+  const checked = checkIntake(input, actor, now, { categories: ref.categories, parentOf: ref.parentOf, cell: input.cellId ? ref.cells.get(input.cellId) ?? null : null });
+  const { category, msisdn, reportedAt } = checked;
 
   const customerKey = ref.customerKey(msisdn);
   const repeat = repeatOf(customerKey, category.id, reportedAt);
-  const proposal = gradeProposal({ vip: !!input.customer.vip, repeat, channel: input.channel, hotspot: false });
   const commitment = planFor(ref.sla, { clock: 'commitment', categoryId: category.id, grade: 'ordinary', startedAt: reportedAt, commitmentHours: input.commitmentHours ?? null });
   const summary = summarise([{ ...commitment, warnedAt: null, breachedAt: null }], now);
   const ticket: Ticket = {
     id: 0,
-    externalId: input.externalId ?? null,
-    channel: input.channel,
-    customerKey,
-    customerMsisdnEnc: ref.pii.encrypt(msisdn),
-    customerNameEnc: input.customer.name ? ref.pii.encrypt(input.customer.name) : null,
-    customerVip: input.customer.vip ? 1 : 0,
-    categoryId: category.id,
-    isNetwork: category.isNetwork ? 1 : 0,
-    network, cellId: input.cellId ?? null, lon, lat, address: input.address ?? null,
-    regionId, reportedAt, reportedDay: dayOf(reportedAt, ref.timeZone),
-    description: input.description,
-    status: 'new', grade: 'ordinary', gradeProposal: proposal ? JSON.stringify(proposal) : null,
-    isRepeat: repeat ? 1 : 0, hotspotId: null, nocDepartmentId: null, assigneeDepartmentId: null, prevDepartmentId: null,
-    commitmentHours: input.commitmentHours ?? null, resolution: null, resolvedAtIntake: 0,
-    nextDueAt: summary.nextDueAt, clockState: summary.clockState, round: 1, version: 1,
-    createdBy: actor.name, createdAt: now, updatedAt: now, closedAt: null,
+    ...newTicketRow(input, actor, now, checked, {
+      customerKey, repeat, summary, reportedDay: dayOf(reportedAt, ref.timeZone),
+      customerMsisdnEnc: ref.pii.encrypt(msisdn), customerNameEnc: input.customer.name ? ref.pii.encrypt(input.customer.name) : null,
+    }),
   };
   const p: Plan = { row, ticket, clocks: [], events: [], departments: [] };
   event(p, { type: 'created', at: reportedAt, actor, data: { channel: input.channel, category: category.id, ...(repeat ? { repeat: true } : {}) } }, now);
   startClock(p, ref.sla, { ...ticket, grade: 'ordinary', round: 1, commitmentHours: input.commitmentHours ?? null }, 'commitment', reportedAt, commitment);
   return p;
-}
-
-/** Fields each step needs beyond its type (apply-event.ts). */
-const REQUIRED: Partial<Record<StepType, (keyof StepInput)[]>> = {
-  resolved_at_intake: ['text'], triaged: ['grade'], forwarded: ['department', 'reason'], escalated: ['to', 'reason'],
-  department_replied: ['kind', 'text'], noc_replied: ['kind', 'text'], customer_contacted: ['kind', 'text'],
-  followed_up: ['responded'], reopened: ['reason'], noted: ['text'],
-};
-
-function validateInput(s: StepInput): void {
-  const missing = (REQUIRED[s.type] ?? []).filter((f) => s[f] === undefined);
-  if (missing.length) throw errors.validation(`${s.type} needs ${missing.join(', ')}`, { missing });
-  if ((s.type === 'department_replied' || s.type === 'noc_replied') && s.kind === 'progress') {
-    throw errors.validation(`${s.type} kind is initial or final`, { kind: s.kind });
-  }
-  if (s.resolution !== undefined) {
-    if (!(s.resolution in RESOLUTIONS)) throw errors.validation(`unknown resolution ${s.resolution}; one of ${Object.keys(RESOLUTIONS).join(', ')}`, { resolution: s.resolution });
-    if (s.kind !== 'final') throw errors.validation('a resolution goes with a final reply', { resolution: s.resolution });
-  }
-  if (s.type === 'followed_up' && s.responded && s.score === undefined) throw errors.validation('a responded follow-up needs a score from 1 to 10', { missing: ['score'] });
-  if (s.type === 'followed_up' && !s.responded && s.score !== undefined) throw errors.validation('no score without a response', { score: s.score });
 }
 
 const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'network_management', 'expert']);
@@ -219,7 +152,7 @@ function recordDepartment(p: Plan, departmentId: string): void {
 
 /** applyStepIn for a history step (no notification, no outbox, KPIs once at the end), on the plan. */
 function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepInput, at: number, now: number): void {
-  validateInput(s);
+  validateStepInput(s);
   const t0 = p.ticket;
   checkStep(s.type, {
     status: t0.status, isNetwork: !!t0.isNetwork, nocDepartmentId: t0.nocDepartmentId, assigneeDepartmentId: t0.assigneeDepartmentId,

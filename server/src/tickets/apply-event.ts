@@ -38,7 +38,8 @@ const REQUIRED: Partial<Record<StepType, (keyof StepInput)[]>> = {
   followed_up: ['responded'], reopened: ['reason'], noted: ['text'],
 };
 
-function validateInput(s: StepInput): void {
+/** The checks of a step's fields that need nothing stored (live steps and imports, imports/replay.ts). */
+export function validateStepInput(s: StepInput): void {
   const missing = (REQUIRED[s.type] ?? []).filter((f) => s[f] === undefined);
   if (missing.length) throw errors.validation(`${s.type} needs ${missing.join(', ')}`, { missing });
   if ((s.type === 'department_replied' || s.type === 'noc_replied') && s.kind === 'progress') {
@@ -65,7 +66,7 @@ const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'n
  * (kpiTicketHook recomputes from the rows, so once at the end equals once per step).
  */
 export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, s: StepInput, at: number, now: number, opts: { history?: boolean } = {}): Promise<{ ticket: Ticket; eventId: number }> {
-  validateInput(s);
+  validateStepInput(s);
   const notify: typeof sendNotification = (q, n) => (opts.history ? Promise.resolve() : sendNotification(q, n));
   checkStep(s.type, {
     status: t0.status, isNetwork: !!t0.isNetwork, nocDepartmentId: t0.nocDepartmentId, assigneeDepartmentId: t0.assigneeDepartmentId,

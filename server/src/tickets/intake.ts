@@ -8,7 +8,7 @@ import { prepared } from '../db/prepared.ts';
 import type { TicketClockRow, TicketEventRow, TicketRow } from './tables.ts';
 import { dayKey, parseIso } from '../shared/time.ts';
 import { normaliseMsisdn } from '../pii/phone.ts';
-import { categoriesById } from './categories.ts';
+import { categoriesById, type Category } from './categories.ts';
 import { slaSettings } from '../sla/policies.ts';
 import { planFor, startClock, summarise } from './clock-store.ts';
 import { appendEvent, appendEventRow } from './events.ts';
@@ -36,8 +36,8 @@ export interface IntakeInput {
   externalId?: string;
 }
 
-/** A cell as intake needs it (the network domain owns the table). */
-async function findCell(trx: Q, cellId: string): Promise<{ regionId: string; network: string; lon: number; lat: number } | null> {
+/** The input's cell as stored. */
+async function findCell(trx: Q, cellId: string): Promise<IntakeCell | null> {
   // through the query builder: the CamelCasePlugin renames result columns, raw `region_id` would come back as `regionId`
   const c = await cellById.first(trx, { cellId });
   return c ? { regionId: c.regionId, network: c.network, lon: Number(c.lon), lat: Number(c.lat) } : null;
@@ -56,22 +56,22 @@ const TICKET_COLUMNS = Object.keys({
 const insertTicketRow = prepared((q, p: NewTicket) => q.insertInto('ticket')
   .values(Object.fromEntries(TICKET_COLUMNS.map((c) => [c, p[c]])) as NewTicket).returningAll());
 
-/** The history intake wrote for a new ticket, for an answer without reading it back. */
-export interface WrittenHistory { events: Selectable<TicketEventRow>[]; clocks: Selectable<TicketClockRow>[] }
+/** A cell as intake needs it (the network domain owns the table). */
+export interface IntakeCell { regionId: string; network: string; lon: number; lat: number }
+
+/** An intake's input checked, with what it names resolved. */
+export interface CheckedIntake {
+  category: Category; msisdn: string; reportedAt: number;
+  regionId: string; network: string | null; lon: number | null; lat: number | null;
+}
 
 /**
- * Takes a complaint in (DESIGN §3 step 1): validates it, stores the ticket with its `created`
- * event and commitment clock, marks repeats (and later tickets that this one makes repeats),
- * proposes the grade, runs hotspot detection, and writes the outbox, all in `trx`.
- * `at` is when the system learns of it (now for live intake, the import's time otherwise).
- * With `deferHotspots` the caller runs detectHotspots itself once it has applied the ticket's
- * imported history, so a cluster affects the finished history whichever ticket came first (§11).
- * `written` is filled with the ticket's events and clocks when they are all the ones it wrote
- * (left empty when hotspot detection changed the ticket: then read them).
+ * The checks of an intake that need nothing but reference data (live intake here, imports in
+ * imports/replay.ts): category, phone number, report time, place and region, the caller's
+ * scope. `cell` is the input's cell as stored (null when it names none or an unknown one).
  */
-export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number, opts: { deferHotspots?: boolean; written?: WrittenHistory } = {}): Promise<Ticket> {
-  const categories = await categoriesById(trx, now);
-  const category = categories.get(input.category);
+export function checkIntake(input: IntakeInput, actor: Actor, now: number, ref: { categories: Map<string, Category>; parentOf: Map<string, string | null>; cell: IntakeCell | null }): CheckedIntake {
+  const category = ref.categories.get(input.category);
   if (!category || !category.active || !category.parentId) {
     throw errors.validation(`unknown category ${input.category}; use a second-level id such as network.call_drop`, { category: input.category });
   }
@@ -86,7 +86,7 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
   let lon = input.location?.lon ?? null;
   let lat = input.location?.lat ?? null;
   if (input.cellId) {
-    const cell = await findCell(trx, input.cellId);
+    const cell = ref.cell;
     if (!cell) throw errors.validation(`unknown cell ${input.cellId}`, { cellId: input.cellId });
     if (regionId && regionId !== cell.regionId) throw errors.validation(`cell ${input.cellId} is in region ${cell.regionId}, not ${regionId}`, { cellId: input.cellId });
     regionId = cell.regionId;
@@ -95,7 +95,7 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
     lat ??= cell.lat;
   }
   if (!regionId) throw errors.validation('give region (the city), or a cellId to take it from', { field: 'region' });
-  const parentId = (await regionTree(trx)).parentOf.get(regionId);
+  const parentId = ref.parentOf.get(regionId);
   if (parentId === undefined) throw errors.validation(`unknown region ${regionId}`, { region: regionId });
   if (!parentId) throw errors.validation(`region ${regionId} is the province; give the city`, { region: regionId });
   if (!regionInScope(actor, regionId)) throw errors.forbidden(`region ${regionId} is outside your scope`, { region: regionId });
@@ -103,32 +103,63 @@ export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: Inta
   if (category.isNetwork && !input.cellId && lon == null && !input.address) {
     throw errors.validation('a network complaint needs a place: cellId, location {lon, lat} or address', { field: 'cellId' });
   }
+  return { category, msisdn, reportedAt, regionId, network, lon, lat };
+}
+
+/** A new ticket's row as intake stores it (live intake and imports). */
+export function newTicketRow(input: IntakeInput, actor: Actor, now: number, c: CheckedIntake, x: {
+  customerKey: string; customerMsisdnEnc: string; customerNameEnc: string | null; repeat: boolean;
+  summary: { nextDueAt: number | null; clockState: string }; reportedDay: number;
+}): NewTicket {
+  const proposal = gradeProposal({ vip: !!input.customer.vip, repeat: x.repeat, channel: input.channel, hotspot: false });
+  return {
+    externalId: input.externalId ?? null,
+    channel: input.channel,
+    customerKey: x.customerKey,
+    customerMsisdnEnc: x.customerMsisdnEnc,
+    customerNameEnc: x.customerNameEnc,
+    customerVip: input.customer.vip ? 1 : 0,
+    categoryId: c.category.id,
+    isNetwork: c.category.isNetwork ? 1 : 0,
+    network: c.network, cellId: input.cellId ?? null, lon: c.lon, lat: c.lat, address: input.address ?? null,
+    regionId: c.regionId, reportedAt: c.reportedAt, reportedDay: x.reportedDay,
+    description: input.description,
+    status: 'new', grade: 'ordinary', gradeProposal: proposal ? JSON.stringify(proposal) : null,
+    isRepeat: x.repeat ? 1 : 0, hotspotId: null, nocDepartmentId: null, assigneeDepartmentId: null, prevDepartmentId: null,
+    commitmentHours: input.commitmentHours ?? null, resolution: null, resolvedAtIntake: 0,
+    nextDueAt: x.summary.nextDueAt, clockState: x.summary.clockState, round: 1, version: 1,
+    createdBy: actor.name, createdAt: now, updatedAt: now, closedAt: null,
+  };
+}
+
+/** The history intake wrote for a new ticket, for an answer without reading it back. */
+export interface WrittenHistory { events: Selectable<TicketEventRow>[]; clocks: Selectable<TicketClockRow>[] }
+
+/**
+ * Takes a complaint in (DESIGN §3 step 1): validates it, stores the ticket with its `created`
+ * event and commitment clock, marks repeats (and later tickets that this one makes repeats),
+ * proposes the grade, runs hotspot detection, and writes the outbox, all in `trx`.
+ * `at` is when the system learns of it (now for live intake, the import's time otherwise).
+ * With `deferHotspots` the caller runs detectHotspots itself once it has applied the ticket's
+ * imported history, so a cluster affects the finished history whichever ticket came first (§11).
+ * `written` is filled with the ticket's events and clocks when they are all the ones it wrote
+ * (left empty when hotspot detection changed the ticket: then read them).
+ */
+export async function insertTicket(trx: Q, deps: Deps, actor: Actor, input: IntakeInput, now: number, opts: { deferHotspots?: boolean; written?: WrittenHistory } = {}): Promise<Ticket> {
+  const cell = input.cellId ? await findCell(trx, input.cellId) : null;
+  const checked = checkIntake(input, actor, now, { categories: await categoriesById(trx, now), parentOf: (await regionTree(trx)).parentOf, cell });
+  const { category, msisdn, reportedAt } = checked;
 
   const customerKey = deps.pii.blindIndex(msisdn);
   const repeat = await isRepeat(trx, customerKey, category.id, reportedAt, null);
-  const proposal = gradeProposal({ vip: !!input.customer.vip, repeat, channel: input.channel, hotspot: false });
   // the commitment clock is planned first, so the ticket row carries its queue position from the start
   const sla = await slaSettings(trx, now);
   const commitment = planFor(sla, { clock: 'commitment', categoryId: category.id, grade: 'ordinary', startedAt: reportedAt, commitmentHours: input.commitmentHours ?? null });
   const summary = summarise([{ ...commitment, warnedAt: null, breachedAt: null }], now);
-  const row = (await insertTicketRow.first(trx, {
-    externalId: input.externalId ?? null,
-    channel: input.channel,
-    customerKey,
-    customerMsisdnEnc: deps.pii.encrypt(msisdn),
-    customerNameEnc: input.customer.name ? deps.pii.encrypt(input.customer.name) : null,
-    customerVip: input.customer.vip ? 1 : 0,
-    categoryId: category.id,
-    isNetwork: category.isNetwork ? 1 : 0,
-    network, cellId: input.cellId ?? null, lon, lat, address: input.address ?? null,
-    regionId, reportedAt, reportedDay: dayKey(reportedAt, deps.config.timeZone),
-    description: input.description,
-    status: 'new', grade: 'ordinary', gradeProposal: proposal ? JSON.stringify(proposal) : null,
-    isRepeat: repeat ? 1 : 0, hotspotId: null, nocDepartmentId: null, assigneeDepartmentId: null, prevDepartmentId: null,
-    commitmentHours: input.commitmentHours ?? null, resolution: null, resolvedAtIntake: 0,
-    nextDueAt: summary.nextDueAt, clockState: summary.clockState, round: 1, version: 1,
-    createdBy: actor.name, createdAt: now, updatedAt: now, closedAt: null,
-  }))!;
+  const row = (await insertTicketRow.first(trx, newTicketRow(input, actor, now, checked, {
+    customerKey, repeat, summary, reportedDay: dayKey(reportedAt, deps.config.timeZone),
+    customerMsisdnEnc: deps.pii.encrypt(msisdn), customerNameEnc: input.customer.name ? deps.pii.encrypt(input.customer.name) : null,
+  })))!;
   const id = row.id;
 
   const created = await appendEventRow(trx, { ticketId: id, type: 'created', at: reportedAt, actor, data: { channel: input.channel, category: category.id, ...(repeat ? { repeat: true } : {}) } }, now);
