@@ -8,15 +8,16 @@
  *   - the page's requests (resource timing): when each left and when its answer ended, from the
  *     start of navigation, to spot waterfalls.
  *
- *   npm run build && node bin/run-ts.mjs bench/page-load.ts [--runs 7] [--pages queue,tickets] [--requests true]
+ *   npm run build && node bin/run-ts.mjs bench/page-load.ts [--runs 7] [--pages queue-noc,tickets] [--requests true]
  *
  * Medians per page on stdout (JSON lines), the load average with them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
-import { startHarness, type Harness, type Session } from '../test/browser/harness.ts';
+import type { CDPSession } from 'playwright-core';
+import { startHarness, type Session } from '../test/browser/harness.ts';
+import { MAIN_PAGES } from '../test/browser/main-pages.ts';
 import { flags } from './lib/server.ts';
 
 const f = flags();
@@ -28,30 +29,8 @@ const PROFILE = f.profile;
 /** `--trace DIR`: a Chromium trace of each page's last run, DIR/PAGE.json (chrome://tracing, Perfetto) */
 const TRACE = f.trace;
 
-const rows = (testId: string) => (page: Page) => page.getByTestId(testId).locator('.ant-table-row').first().waitFor();
-
-interface MainPage { name: string; user: string; path: (h: Harness) => Promise<string> | string; ready: (page: Page) => Promise<unknown> }
-
-/** The pages of test/browser/page-load.test.ts, with the same readiness conditions. */
-const PAGES: MainPage[] = [
-  { name: 'intake', user: 'agent', path: () => '/intake', ready: (p) => p.getByTestId('intake-form').waitFor() },
-  { name: 'queue-noc', user: 'noc', path: () => '/queue', ready: rows('queue-table') },
-  { name: 'queue-supervisor', user: 'supervisor', path: () => '/queue', ready: (p) => Promise.all([rows('queue-table')(p), p.getByTestId('department-load').locator('[data-testid^="load-"]').first().waitFor()]) },
-  { name: 'tickets', user: 'supervisor', path: () => '/tickets', ready: rows('tickets-table') },
-  {
-    name: 'ticket', user: 'supervisor',
-    path: async (h) => `/tickets/${(await h.api('supervisor', 'GET', '/api/v1/tickets?status=in_progress&limit=1')).items[0].id}`,
-    ready: (p) => p.getByTestId('history').locator('[data-type]').first().waitFor(),
-  },
-  { name: 'overdue', user: 'supervisor', path: () => '/overdue', ready: rows('overdue-table') },
-  { name: 'hotspots', user: 'noc', path: () => '/hotspots', ready: rows('hotspots-table') },
-  { name: 'problems', user: 'noc', path: () => '/problems', ready: rows('problems-table') },
-  { name: 'kpis', user: 'supervisor', path: () => '/kpis', ready: (p) => p.getByTestId('kpi-card-tickets').getByText(/\d/).first().waitFor() },
-  { name: 'notifications', user: 'supervisor', path: () => '/notifications', ready: (p) => p.getByTestId('notifications-list').locator('.ant-list-item').first().waitFor() },
-  { name: 'admin-users', user: 'admin', path: () => '/admin/users', ready: rows('users-table') },
-  { name: 'admin-imports', user: 'admin', path: () => '/admin/imports', ready: (p) => p.getByTestId('page-imports').locator('.ant-upload-drag').waitFor() },
-  { name: 'audit', user: 'auditor', path: () => '/audit', ready: rows('audit-table') },
-];
+/** The pages of test/browser/page-load.test.ts, with the same readiness conditions (`key` names them here). */
+const PAGES = MAIN_PAGES;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,7 +47,7 @@ const h = await startHarness();
 const sessions = new Map<string, { s: Session; cdp: CDPSession }>();
 try {
   for (const p of PAGES) {
-    if (ONLY && !ONLY.includes(p.name)) continue;
+    if (ONLY && !ONLY.includes(p.key)) continue;
     let entry = sessions.get(p.user);
     if (!entry) {
       const s = await h.signIn(p.user);
@@ -98,12 +77,12 @@ try {
       if (tracing) {
         const trace = await h.browser.stopTracing();
         mkdirSync(TRACE, { recursive: true });
-        writeFileSync(join(TRACE, `${p.name}.json`), trace);
+        writeFileSync(join(TRACE, `${p.key}.json`), trace);
       }
       if (profiling) {
         const { profile } = await cdp.send('Profiler.stop');
         mkdirSync(PROFILE, { recursive: true });
-        writeFileSync(join(PROFILE, `${p.name}.cpuprofile`), JSON.stringify(profile));
+        writeFileSync(join(PROFILE, `${p.key}.cpuprofile`), JSON.stringify(profile));
       }
       const requests = REQUESTS
         ? await s.page.evaluate(() => {
@@ -120,7 +99,7 @@ try {
       if (i > 0) runs.push({ wall, task: d('TaskDuration'), script: d('ScriptDuration'), layout: d('LayoutDuration'), style: d('RecalcStyleDuration'), requests }); // the first run warms caches
     }
     const result = {
-      page: p.name,
+      page: p.key,
       wallMs: { median: round(median(runs.map((r) => r.wall))), min: round(Math.min(...runs.map((r) => r.wall))) },
       cpuMs: {
         task: round(median(runs.map((r) => r.task))), script: round(median(runs.map((r) => r.script))),
@@ -129,7 +108,7 @@ try {
       load: loadavg().map((x) => Math.round(x * 10) / 10),
     };
     console.log(JSON.stringify(result));
-    if (REQUESTS) console.error(`${p.name}, last run:\n  ${runs.at(-1)!.requests.join('\n  ')}`);
+    if (REQUESTS) console.error(`${p.key}, last run:\n  ${runs.at(-1)!.requests.join('\n  ')}`);
   }
 } finally {
   await h.stop();

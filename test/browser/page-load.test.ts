@@ -7,41 +7,14 @@
 // Run: npm run build && NETCARE_PAGE_BUDGET_MS=1000 node --import tsx --test test/browser/page-load.test.ts
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { assertNoErrors, startHarness, type Harness, type Session } from './harness.ts';
+import { MAIN_PAGES } from './main-pages.ts';
 
 const BUDGET_MS = Number(process.env.NETCARE_PAGE_BUDGET_MS ?? 5000);
 const TRIES = 3;
 
-/** One main page: who opens it, where, and what shows it is ready (data rendered, not a skeleton). */
-interface MainPage {
-  name: string;
-  user: string;
-  path: (h: Harness) => Promise<string> | string;
-  ready: (page: Page) => Promise<unknown>;
-}
-
-const rows = (testId: string) => (page: Page) => page.getByTestId(testId).locator('.ant-table-row').first().waitFor();
-
-const PAGES: MainPage[] = [
-  { name: 'intake', user: 'agent', path: () => '/intake', ready: (p) => p.getByTestId('intake-form').waitFor() },
-  { name: 'queue (NOC)', user: 'noc', path: () => '/queue', ready: rows('queue-table') },
-  { name: 'queue (supervisor)', user: 'supervisor', path: () => '/queue', ready: (p) => Promise.all([rows('queue-table')(p), p.getByTestId('department-load').locator('[data-testid^="load-"]').first().waitFor()]) },
-  { name: 'tickets', user: 'supervisor', path: () => '/tickets', ready: rows('tickets-table') },
-  {
-    name: 'ticket', user: 'supervisor',
-    path: async (h) => `/tickets/${(await h.api('supervisor', 'GET', '/api/v1/tickets?status=in_progress&limit=1')).items[0].id}`,
-    ready: (p) => p.getByTestId('history').locator('[data-type]').first().waitFor(),
-  },
-  { name: 'overdue', user: 'supervisor', path: () => '/overdue', ready: rows('overdue-table') },
-  { name: 'hotspots', user: 'noc', path: () => '/hotspots', ready: rows('hotspots-table') },
-  { name: 'problems', user: 'noc', path: () => '/problems', ready: rows('problems-table') },
-  { name: 'kpis', user: 'supervisor', path: () => '/kpis', ready: (p) => p.getByTestId('kpi-card-tickets').getByText(/\d/).first().waitFor() },
-  { name: 'notifications', user: 'supervisor', path: () => '/notifications', ready: (p) => p.getByTestId('notifications-list').locator('.ant-list-item').first().waitFor() },
-  { name: 'admin users', user: 'admin', path: () => '/admin/users', ready: rows('users-table') },
-  { name: 'admin imports', user: 'admin', path: () => '/admin/imports', ready: (p) => p.getByTestId('page-imports').locator('.ant-upload-drag').waitFor() },
-  { name: 'audit', user: 'auditor', path: () => '/audit', ready: rows('audit-table') },
-];
+const PAGES = MAIN_PAGES;
 
 let h: Harness;
 before(async () => {
