@@ -7,7 +7,7 @@ import type { SlaSettings } from '../sla/policies.ts';
 import type { ClockName, Grade } from '../clocks/plan-clock.ts';
 import { nextFire, planFor, summarise } from '../tickets/clock-store.ts';
 import { checkStep, EVENT_ROLES, RESOLUTIONS, type StepType } from '../tickets/workflow.ts';
-import { validateStepInput, type StepInput } from '../tickets/apply-event.ts';
+import { finalReplyGoesTo, FORWARD_KINDS, validateStepInput, type StepInput } from '../tickets/apply-event.ts';
 import type { Ticket } from '../tickets/repository.ts';
 import type { TicketClockRow } from '../tickets/tables.ts';
 // dayOf: shared/time.ts dayKey with the zone's offset remembered per day (Intl is the cost of dayKey)
@@ -126,7 +126,6 @@ export function planIntake(ref: ReplayReference, actor: Actor, row: ImportRow, n
   return p;
 }
 
-const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'network_management', 'expert']);
 const ALL_CLOCKS = ['triage', 'initial_reply', 'resolution', 'commitment', 'follow_up'] as const;
 const NOC_CLOCKS = ['triage', 'initial_reply', 'resolution'] as const;
 const DEPARTMENT_CLOCKS = ['initial_reply', 'resolution'] as const;
@@ -243,9 +242,7 @@ function applyHistoryStep(ref: ReplayReference, p: Plan, actor: Actor, s: StepIn
           stopClock(p, t.round, 'resolution', at);
           Object.assign(set, { status: 'replied', assigneeDepartmentId: null, ...(s.resolution ? { resolution: s.resolution } : {}) });
         } else {
-          const prev = t.prevDepartmentId;
-          const backToDept = actor.role === 'expert' && prev && prev !== t.nocDepartmentId;
-          to = backToDept ? prev : t.nocDepartmentId;
+          to = finalReplyGoesTo(t, actor);
           Object.assign(set, { assigneeDepartmentId: to, prevDepartmentId: t.assigneeDepartmentId });
           if (s.resolution && !nocResolutionGiven(p)) set.resolution = s.resolution;
         }

@@ -55,7 +55,13 @@ export function validateStepInput(s: StepInput): void {
 
 
 
-const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'network_management', 'expert']);
+/** Where a network ticket's final department reply goes: an expert's plan back to the department that escalated, a department's result to the NOC (live steps and imports). */
+export function finalReplyGoesTo(t: Pick<Ticket, 'prevDepartmentId' | 'nocDepartmentId'>, actor: Actor): string | null {
+  const prev = t.prevDepartmentId;
+  return actor.role === 'expert' && prev && prev !== t.nocDepartmentId ? prev : t.nocDepartmentId;
+}
+
+export const FORWARD_KINDS = new Set(['maintenance', 'optimisation', 'construction', 'network_management', 'expert']);
 
 /**
  * Applies one workflow step to a ticket inside `trx` at event time `at` (now for live steps,
@@ -173,10 +179,7 @@ export async function applyStepIn(trx: Q, deps: Deps, actor: Actor, t0: Ticket, 
             await stop('resolution');
             Object.assign(set, { status: 'replied', assigneeDepartmentId: null, ...(s.resolution ? { resolution: s.resolution } : {}) });
           } else {
-            // an expert's plan goes back to the department that escalated; a department's result goes to the NOC
-            const prev = t.prevDepartmentId;
-            const backToDept = actor.role === 'expert' && prev && prev !== t.nocDepartmentId;
-            to = backToDept ? prev : t.nocDepartmentId;
+            to = finalReplyGoesTo(t, actor);
             Object.assign(set, { assigneeDepartmentId: to, prevDepartmentId: t.assigneeDepartmentId });
             if (s.resolution && !(await nocResolutionGiven(trx, t.id, t.round))) set.resolution = s.resolution;
           }
